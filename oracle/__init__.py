@@ -1,0 +1,1 @@
+"""Everything that acts on the chain from outside: feeds, pricing, reporters, keeper."""

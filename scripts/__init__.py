@@ -1,0 +1,1 @@
+"""Deployment, operator and audit scripts (`ape run <name>`)."""
