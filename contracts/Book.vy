@@ -51,6 +51,8 @@ _QUOTE_TYPEHASH: constant(bytes32) = keccak256(
 )
 
 # game word: kickoff 40 | epoch 32 | state 4 | home 12 | away 12 | deadline 40 | cancelled 1 | reserve 115
+# `deadline` is when the game may be voided (open, live, closed, challenged)
+# or when its proposed result may be finalized (proposed)
 _MASK_4: constant(uint256) = 2**4 - 1
 _MASK_12: constant(uint256) = 2**12 - 1
 _MASK_32: constant(uint256) = 2**32 - 1
@@ -210,6 +212,7 @@ event BetSettled:
 event GameCreated:
     game: indexed(uint256)
     kickoff: uint256
+    void_after: uint256
     market_cap: uint256
     game_cap: uint256
 
@@ -447,11 +450,21 @@ def create_game(game: uint256, kickoff: uint256, market_cap: uint256, game_cap: 
     assert self._games[game] == 0, "book: game exists"
     assert kickoff > block.timestamp and kickoff <= c.MAX_KICKOFF, "book: bad kickoff"
     self._validate_caps(market_cap, game_cap)
+    # the void deadline is fixed now: a later `set_params` cannot bring it forward
     self._store_game(game, Game(
-        kickoff=kickoff, epoch=0, state=c.STATE_OPEN, home=0, away=0, deadline=0, cancelled=False, reserve=0
+        kickoff=kickoff,
+        epoch=0,
+        state=c.STATE_OPEN,
+        home=0,
+        away=0,
+        deadline=kickoff + self.void_delay,
+        cancelled=False,
+        reserve=0,
     ))
     self._game_info[game] = market_cap | game_cap << 112
-    log GameCreated(game=game, kickoff=kickoff, market_cap=market_cap, game_cap=game_cap)
+    log GameCreated(
+        game=game, kickoff=kickoff, void_after=kickoff + self.void_delay, market_cap=market_cap, game_cap=game_cap
+    )
 
 
 @external
@@ -620,18 +633,17 @@ def resolve_challenge(game: uint256, status: uint256, home: uint256, away: uint2
 def void_game(game: uint256):
     """
     @notice Cancels a game nobody settled in time, so every stake is refunded.
-    @dev Anyone may call `void_delay` after kickoff (or after a challenge).
-         A proposed result is never voided: it finalizes instead.
+    @dev Anyone may call once the game's deadline has passed: kickoff plus
+         the `void_delay` in force when the game was created, or a
+         challenge plus the `void_delay` in force then. A proposed result
+         is never voided: it finalizes instead.
     @param game The game id.
     """
     g: Game = self._load_game(game)
     assert g.state != c.STATE_NONE, "book: unknown game"
     assert g.state != c.STATE_FINAL, "book: game final"
     assert g.state != c.STATE_PROPOSED, "book: result proposed"
-    deadline: uint256 = g.kickoff + self.void_delay
-    if g.state == c.STATE_CHALLENGED:
-        deadline = g.deadline
-    assert block.timestamp >= deadline, "book: too early to void"
+    assert block.timestamp >= g.deadline, "book: too early to void"
     g.home = 0
     g.away = 0
     g.cancelled = True
@@ -725,7 +737,8 @@ def set_guardian(guardian: address):
 def set_params(challenge_window: uint256, void_delay: uint256):
     """
     @notice Changes the challenge window and the void delay within fixed bounds.
-    @dev Only results proposed afterwards use the new window.
+    @dev Only games created and results proposed or challenged afterwards
+         use the new values: no change reaches back to a running game.
     @param challenge_window Seconds a proposed result waits for a challenge.
     @param void_delay Seconds after kickoff (or a challenge) when anyone may void.
     """
@@ -793,6 +806,8 @@ def is_open(bet_id: bytes32) -> bool:
 def game(game: uint256) -> GameView:
     """
     @notice Everything the book holds about a game.
+    @dev `deadline` is the void deadline, except while a result is
+         proposed, when it is the end of the challenge window.
     @param game The game id.
     @return GameView The unpacked game.
     """

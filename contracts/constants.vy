@@ -74,4 +74,5 @@ MAX_VOID_DELAY: constant(uint256) = 86_400 * 30  # 30 days
 # @dev Caps fit the packed fields they are compared with (see Book).
 MAX_CAP: constant(uint256) = 2**100
 MAX_GAME_ID: constant(uint256) = 2**48 - 1
-MAX_KICKOFF: constant(uint256) = 2**40 - 1
+# @dev Leaves room in the 40-bit deadline field for kickoff + MAX_VOID_DELAY.
+MAX_KICKOFF: constant(uint256) = 2**39

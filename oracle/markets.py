@@ -70,10 +70,8 @@ def grade(kind: Kind, line: int, outcome: int, home: int, away: int, cancelled: 
     if kind == Kind.ONE_X_TWO:
         winner = 0 if home > away else 2 if home < away else 1
         return Grade.WIN if outcome == winner else Grade.LOSS
-    if kind == Kind.TOTALS:
-        d = 4 * (home + away) - line
-    else:
-        d = 4 * (home - away) + line
+    # margin of outcome 0 in quarter units; moneyline is a handicap of zero
+    d = 4 * (home + away) - line if kind == Kind.TOTALS else 4 * (home - away) + line
     g = _grade_margin(d)
     return Grade(Grade.WIN - g) if outcome == 1 else g
 

@@ -72,7 +72,11 @@ class Signature:
     def from_bytes(cls, signature: bytes) -> "Signature":
         if len(signature) != 65:
             raise ValueError(f"a signature is 65 bytes, got {len(signature)}")
-        return cls(v=signature[64], r=int.from_bytes(signature[:32], "big"), s=int.from_bytes(signature[32:64], "big"))
+        return cls(
+            v=signature[64],
+            r=int.from_bytes(signature[:32], "big"),
+            s=int.from_bytes(signature[32:64], "big"),
+        )
 
 
 def build_domain(chain_id: int, verifying_contract: str) -> dict[str, Any]:

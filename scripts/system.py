@@ -40,7 +40,9 @@ def deploy_system(deploy: Deploy, config: SystemConfig, **tx: Any) -> dict[str, 
     token = deploy("MockUSD") if config.token is None else config.token
     token_address = token if isinstance(token, str) else token.address
     book = deploy("Book", token_address, config.min_stake, config.challenge_window, config.void_delay)
-    vault = deploy("Vault", token_address, book.address, config.token_decimals, config.vault_name, config.vault_symbol)
+    vault = deploy(
+        "Vault", token_address, book.address, config.token_decimals, config.vault_name, config.vault_symbol
+    )
     reporters = sorted(config.reporters, key=lambda a: int(a, 16))
     oracle = deploy("ResultOracle", book.address, reporters, config.quorum)
     book.connect(vault.address, oracle.address, **tx)

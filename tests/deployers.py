@@ -12,7 +12,8 @@ from scripts.system import SystemConfig, deploy_system
 
 CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 DEPLOYERS = {
-    name: boa.load_partial(str(CONTRACTS / f"{name}.vy")) for name in ("MockUSD", "Book", "Vault", "ResultOracle")
+    name: boa.load_partial(str(CONTRACTS / f"{name}.vy"))
+    for name in ("MockUSD", "Book", "Vault", "ResultOracle")
 }
 
 

@@ -41,7 +41,11 @@ def provide_liquidity(system: System, lp: str, amount: int) -> int:
 
 
 def create_game(
-    system: System, game: int = 1, kickoff_in: int = 3_600, market_cap: int = 10**6 * ONE, game_cap: int = 10**7 * ONE
+    system: System,
+    game: int = 1,
+    kickoff_in: int = 3_600,
+    market_cap: int = 10**6 * ONE,
+    game_cap: int = 10**7 * ONE,
 ) -> int:
     """List `game` with kickoff `kickoff_in` seconds from now; returns the kickoff time."""
     kickoff = boa.env.evm.patch.timestamp + kickoff_in
@@ -69,7 +73,9 @@ def make_quote(
     """A quote for `market` signed by the registered pricer (unless told otherwise)."""
     if epoch is None:
         epoch = system.book.game(market >> 8).epoch
-    quote = Quote(market=market, epoch=epoch, expiry=boa.env.evm.patch.timestamp + ttl, max_stake=max_stake, odds=odds)
+    quote = Quote(
+        market=market, epoch=epoch, expiry=boa.env.evm.patch.timestamp + ttl, max_stake=max_stake, odds=odds
+    )
     signature = sign_quote(
         signer_key if signer_key is not None else system.pricer.key,
         quote,
@@ -96,17 +102,29 @@ def place_bet(
 
 
 def sign_game_result(
-    system: System, game: int, home: int, away: int, status: ResultStatus = ResultStatus.FINAL, signers: int = 2
+    system: System,
+    game: int,
+    home: int,
+    away: int,
+    status: ResultStatus = ResultStatus.FINAL,
+    signers: int = 2,
 ) -> tuple[GameResult, list[Signature]]:
     """The first `signers` reporters' signatures over a result, sorted by signer."""
     result = GameResult(game=game, status=int(status), home=home, away=away)
     chain_id = boa.env.evm.patch.chain_id
-    signatures = [sign_result(r.key, result, chain_id, system.oracle.address) for r in system.reporters[:signers]]
+    signatures = [
+        sign_result(r.key, result, chain_id, system.oracle.address) for r in system.reporters[:signers]
+    ]
     return result, signatures
 
 
 def report(
-    system: System, game: int, home: int, away: int, status: ResultStatus = ResultStatus.FINAL, signers: int = 2
+    system: System,
+    game: int,
+    home: int,
+    away: int,
+    status: ResultStatus = ResultStatus.FINAL,
+    signers: int = 2,
 ) -> bool:
     """Submit a result signed by `signers` reporters in one bundle."""
     result, signatures = sign_game_result(system, game, home, away, status, signers)
@@ -117,7 +135,9 @@ def time_travel(seconds: int) -> None:
     boa.env.time_travel(seconds=seconds)
 
 
-def settle_game(system: System, game: int, home: int, away: int, status: ResultStatus = ResultStatus.FINAL) -> None:
+def settle_game(
+    system: System, game: int, home: int, away: int, status: ResultStatus = ResultStatus.FINAL
+) -> None:
     """Report past kickoff, let the challenge window pass and finalize."""
     g = system.book.game(game)
     now = boa.env.evm.patch.timestamp
