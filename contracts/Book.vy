@@ -17,6 +17,7 @@
 """
 
 from ethereum.ercs import IERC20
+from ethereum.ercs import IERC20Detailed
 
 from snekmate.auth import ownable
 from snekmate.auth import ownable_2step
@@ -50,17 +51,19 @@ _QUOTE_TYPEHASH: constant(bytes32) = keccak256(
     "Quote(uint64 market,uint32 epoch,uint40 expiry,uint96 max_stake,uint32[3] odds)"
 )
 
-# game word: kickoff 40 | epoch 32 | state 4 | home 12 | away 12 | deadline 40 | cancelled 1 | reserve 115
-# `deadline` is when the game may be voided (open, live, closed, challenged)
-# or when its proposed result may be finalized (proposed)
+# game word: kickoff 40 | epoch 32 | state 4 | market count 8, then by phase
+#   while bets are taken (open, live, closed): market cap 36 | game cap 36 | reserve 100
+#   once a result exists (proposed, challenged, final): home 12 | away 12 | cancelled 1 | deadline 40
+# Every bet reads this one word, and proposing a result writes only it. Caps
+# are held in whole tokens; the reserve is exact. `deadline` is when a
+# proposed result may be finalized, or when a challenged game may be voided.
 _MASK_4: constant(uint256) = 2**4 - 1
+_MASK_8: constant(uint256) = 2**8 - 1
 _MASK_12: constant(uint256) = 2**12 - 1
 _MASK_32: constant(uint256) = 2**32 - 1
+_MASK_36: constant(uint256) = 2**36 - 1
 _MASK_40: constant(uint256) = 2**40 - 1
-_MAX_RESERVE: constant(uint256) = 2**115 - 1
-
-# game info word: market cap 112 | game cap 112 | market count 8
-_MASK_112: constant(uint256) = 2**112 - 1
+_MAX_RESERVE: constant(uint256) = 2**100 - 1
 
 # market word: three biased 84-bit nets | outcome count 2
 _NET_BITS: constant(uint256) = 84
@@ -71,7 +74,7 @@ _MASK_84: constant(uint256) = 2**84 - 1
 _MASK_127: constant(uint256) = 2**127 - 1
 _MASK_128: constant(uint256) = 2**128 - 1
 
-# account word: balance 192 | bet nonce 63 | registered 1
+# account word: balance 192 | bet nonce 63 | registered 1 (keeps the slot non-zero, so credits stay cheap)
 _MASK_192: constant(uint256) = 2**192 - 1
 _MASK_63: constant(uint256) = 2**63 - 1
 _REGISTERED: constant(uint256) = 1 << 255
@@ -83,6 +86,8 @@ _REGISTERED: constant(uint256) = 1 << 255
 
 TOKEN: public(immutable(IERC20))
 MIN_STAKE: public(immutable(uint256))
+# one whole token in token units: the granularity of exposure caps
+CAP_UNIT: public(immutable(uint256))
 
 
 # ---------------------------------------------------------------- #
@@ -116,11 +121,16 @@ struct Game:
     kickoff: uint256
     epoch: uint256
     state: uint256
+    market_count: uint256
+    # while bets are taken
+    market_cap: uint256
+    game_cap: uint256
+    reserve: uint256
+    # once a result exists
     home: uint256
     away: uint256
-    deadline: uint256
     cancelled: bool
-    reserve: uint256
+    deadline: uint256
 
 
 struct GameView:
@@ -152,7 +162,8 @@ struct MarketView:
 # ---------------------------------------------------------------- #
 
 _games: HashMap[uint256, uint256]
-_game_info: HashMap[uint256, uint256]
+# kickoff + the void delay in force at creation; read only by `void_game`
+_void_after: HashMap[uint256, uint256]
 _markets: HashMap[uint256, uint256]
 _market_specs: HashMap[uint256, uint256]
 _market_keys: HashMap[bytes32, uint256]
@@ -289,11 +300,6 @@ event PauseSet:
     by: indexed(address)
 
 
-event LiquidityChanged:
-    headroom: uint256
-    upside: uint256
-
-
 # ---------------------------------------------------------------- #
 #                            Constructor                           #
 # ---------------------------------------------------------------- #
@@ -309,6 +315,9 @@ def __init__(token: IERC20, min_stake: uint256, challenge_window: uint256, void_
     """
     assert token.address != empty(address), "book: zero token"
     assert min_stake > 0, "book: zero min stake"
+    decimals: uint256 = convert(staticcall IERC20Detailed(token.address).decimals(), uint256)
+    assert decimals <= 18, "book: too many decimals"
+    CAP_UNIT = 10**decimals
     ownable.__init__()
     ownable_2step.__init__()
     eip712.__init__("rollbook", "1")
@@ -328,7 +337,8 @@ def deposit(amount: uint256):
     @param amount Token units; needs an allowance.
     """
     self._require_not_paused()
-    self._deposit(msg.sender, amount)
+    self._pull(msg.sender, amount)
+    self._credit(msg.sender, amount)
 
 
 @external
@@ -341,7 +351,8 @@ def deposit_with_permit(amount: uint256, deadline: uint256, permit: Signature):
     """
     self._require_not_paused()
     self._permit(msg.sender, amount, deadline, permit)
-    self._deposit(msg.sender, amount)
+    self._pull(msg.sender, amount)
+    self._credit(msg.sender, amount)
 
 
 @external
@@ -373,7 +384,7 @@ def place_bet(quote: Quote, signature: Signature, outcome: uint8, stake: uint128
     @return bytes32 The bet id.
     """
     self._require_not_paused()
-    return self._place(msg.sender, quote, signature, outcome, stake, min_odds)
+    return self._place(msg.sender, quote, signature, outcome, stake, min_odds, 0)
 
 
 @external
@@ -389,7 +400,7 @@ def deposit_and_bet_with_permit(
 ) -> bytes32:
     """
     @notice A newcomer's first bet: permit, deposit and bet in one transaction.
-    @param amount Token units deposited first.
+    @param amount Token units deposited; the stake is then taken from the balance.
     @param deadline The permit's deadline.
     @param permit The caller's EIP-2612 signature for `amount` to this book.
     @param quote A quote signed by a registered pricer.
@@ -401,8 +412,8 @@ def deposit_and_bet_with_permit(
     """
     self._require_not_paused()
     self._permit(msg.sender, amount, deadline, permit)
-    self._deposit(msg.sender, amount)
-    return self._place(msg.sender, quote, signature, outcome, stake, min_odds)
+    self._pull(msg.sender, amount)
+    return self._place(msg.sender, quote, signature, outcome, stake, min_odds, amount)
 
 
 @external
@@ -442,29 +453,24 @@ def create_game(game: uint256, kickoff: uint256, market_cap: uint256, game_cap: 
     @notice Lists a fixture for betting.
     @param game The fixture id (1 .. 2**48 - 1), chosen by the operator.
     @param kickoff Unix time of kickoff; pre-game bets close then.
-    @param market_cap Largest worst-case loss any one market may carry.
-    @param game_cap Largest worst-case loss all markets of the game may carry.
+    @param market_cap Largest worst-case loss any one market may carry (token units, whole tokens).
+    @param game_cap Largest worst-case loss all markets of the game may carry (token units, whole tokens).
     """
     self._check_operator()
     assert game > 0 and game <= c.MAX_GAME_ID, "book: bad game id"
     assert self._games[game] == 0, "book: game exists"
     assert kickoff > block.timestamp and kickoff <= c.MAX_KICKOFF, "book: bad kickoff"
     self._validate_caps(market_cap, game_cap)
+    g: Game = empty(Game)
+    g.kickoff = kickoff
+    g.state = c.STATE_OPEN
+    g.market_cap = market_cap
+    g.game_cap = game_cap
+    self._store_game(game, g)
     # the void deadline is fixed now: a later `set_params` cannot bring it forward
-    self._store_game(game, Game(
-        kickoff=kickoff,
-        epoch=0,
-        state=c.STATE_OPEN,
-        home=0,
-        away=0,
-        deadline=kickoff + self.void_delay,
-        cancelled=False,
-        reserve=0,
-    ))
-    self._game_info[game] = market_cap | game_cap << 112
-    log GameCreated(
-        game=game, kickoff=kickoff, void_after=kickoff + self.void_delay, market_cap=market_cap, game_cap=game_cap
-    )
+    void_after: uint256 = kickoff + self.void_delay
+    self._void_after[game] = void_after
+    log GameCreated(game=game, kickoff=kickoff, void_after=void_after, market_cap=market_cap, game_cap=game_cap)
 
 
 @external
@@ -477,16 +483,15 @@ def add_market(game: uint256, kind: uint256, line: int256) -> uint256:
     @return uint256 The market id, `game << 8 | index`.
     """
     self._check_operator()
-    state: uint256 = self._load_game(game).state
-    assert state == c.STATE_OPEN or state == c.STATE_LIVE, "book: game not open"
+    g: Game = self._load_game(game)
+    assert g.state == c.STATE_OPEN or g.state == c.STATE_LIVE, "book: game not open"
     grading._validate_line(kind, line)
     key: bytes32 = keccak256(abi_encode(game, kind, line))
     assert self._market_keys[key] == 0, "book: market exists"
-    info: uint256 = self._game_info[game]
-    index: uint256 = info >> 224
-    assert index < c.MAX_MARKETS_PER_GAME, "book: too many markets"
-    market: uint256 = game << 8 | index
-    self._game_info[game] = (info & (2**224 - 1)) | (index + 1) << 224
+    assert g.market_count < c.MAX_MARKETS_PER_GAME, "book: too many markets"
+    market: uint256 = game << 8 | g.market_count
+    g.market_count += 1
+    self._store_game(game, g)
     self._market_keys[key] = market
     self._market_specs[market] = kind | convert(line + c.MAX_LINE, uint256) << 8
     nets: int256[3] = empty(int256[3])
@@ -504,10 +509,13 @@ def set_caps(game: uint256, market_cap: uint256, game_cap: uint256):
     @param game_cap Largest worst-case loss all markets of the game may carry.
     """
     self._check_operator()
-    assert self._load_game(game).state != c.STATE_NONE, "book: unknown game"
+    g: Game = self._load_game(game)
+    assert g.state != c.STATE_NONE, "book: unknown game"
+    assert g.state < c.STATE_PROPOSED, "book: result proposed"
     self._validate_caps(market_cap, game_cap)
-    info: uint256 = self._game_info[game]
-    self._game_info[game] = market_cap | game_cap << 112 | (info >> 224) << 224
+    g.market_cap = market_cap
+    g.game_cap = game_cap
+    self._store_game(game, g)
     log CapsChanged(game=game, market_cap=market_cap, game_cap=game_cap)
 
 
@@ -643,7 +651,10 @@ def void_game(game: uint256):
     assert g.state != c.STATE_NONE, "book: unknown game"
     assert g.state != c.STATE_FINAL, "book: game final"
     assert g.state != c.STATE_PROPOSED, "book: result proposed"
-    assert block.timestamp >= g.deadline, "book: too early to void"
+    deadline: uint256 = g.deadline
+    if g.state != c.STATE_CHALLENGED:
+        deadline = self._void_after[game]
+    assert block.timestamp >= deadline, "book: too early to void"
     g.home = 0
     g.away = 0
     g.cancelled = True
@@ -661,7 +672,7 @@ def add_liquidity(assets: uint256):
     @param assets Token units deposited into the Vault.
     """
     self._check_vault()
-    self._move_headroom(convert(assets, int256), 0)
+    self._move_risk(convert(assets, int256), 0)
 
 
 @external
@@ -672,7 +683,7 @@ def remove_liquidity(assets: uint256):
     @param assets Token units leaving the Vault.
     """
     self._check_vault()
-    self._move_headroom(-convert(assets, int256), 0)
+    self._move_risk(-convert(assets, int256), 0)
 
 
 # ---------------------------------------------------------------- #
@@ -783,11 +794,22 @@ def balanceOf(account: address) -> uint256:
 @external
 def bet_nonce(account: address) -> uint256:
     """
-    @notice How many bets `account` has placed; the next bet carries this nonce.
+    @notice How many bets `account` has placed; its next bet carries this nonce.
     @param account The bettor.
     @return uint256 The nonce.
     """
     return (self._accounts[account] >> 192) & _MASK_63
+
+
+@view
+@external
+def game_state(game: uint256) -> uint256:
+    """
+    @notice A game's life-cycle state (`STATE_*`), without the rest of the game.
+    @param game The game id.
+    @return uint256 The state.
+    """
+    return (self._games[game] >> 72) & _MASK_4
 
 
 @view
@@ -807,24 +829,28 @@ def game(game: uint256) -> GameView:
     """
     @notice Everything the book holds about a game.
     @dev `deadline` is the void deadline, except while a result is
-         proposed, when it is the end of the challenge window.
+         proposed, when it is the end of the challenge window. Caps and
+         reserve read 0 once a result exists (the reserve stays held in
+         `headroom` until `finalize`); scores read 0 before.
     @param game The game id.
     @return GameView The unpacked game.
     """
     g: Game = self._load_game(game)
-    info: uint256 = self._game_info[game]
+    deadline: uint256 = g.deadline
+    if g.state < c.STATE_PROPOSED:
+        deadline = self._void_after[game]
     return GameView(
         kickoff=g.kickoff,
         epoch=g.epoch,
         state=g.state,
         home=g.home,
         away=g.away,
-        deadline=g.deadline,
+        deadline=deadline,
         cancelled=g.cancelled,
         reserve=g.reserve,
-        market_cap=info & _MASK_112,
-        game_cap=(info >> 112) & _MASK_112,
-        market_count=info >> 224,
+        market_cap=g.market_cap,
+        game_cap=g.game_cap,
+        market_count=g.market_count,
     )
 
 
@@ -930,13 +956,12 @@ def grade(kind: uint256, line: int256, outcome: uint256, home: uint256, away: ui
 # ---------------------------------------------------------------- #
 
 @internal
-def _deposit(account: address, amount: uint256):
+def _pull(account: address, amount: uint256):
     assert amount > 0, "book: zero amount"
     before: uint256 = staticcall TOKEN.balanceOf(self)
     assert extcall TOKEN.transferFrom(account, self, amount, default_return_value=True), "book: transfer failed"
     # only plain tokens: a fee on transfer would leave balances unbacked
     assert staticcall TOKEN.balanceOf(self) == before + amount, "book: token took a fee"
-    self._credit(account, amount)
     log Deposit(account=account, amount=amount)
 
 
@@ -962,7 +987,6 @@ def _credit(account: address, amount: uint256):
     balance: uint256 = (word & _MASK_192) + amount
     # no token has a supply near 2**192
     assert balance <= _MASK_192
-    # the registered bit keeps the slot non-zero, so later credits are cheap
     self._accounts[account] = (word & ~_MASK_192) | balance | _REGISTERED
 
 
@@ -979,18 +1003,30 @@ def _debit(account: address, amount: uint256):
 # ---------------------------------------------------------------- #
 
 @internal
-def _place(bettor: address, quote: Quote, sig: Signature, outcome: uint8, stake: uint128, min_odds: uint32) -> bytes32:
+def _place(
+    bettor: address, quote: Quote, sig: Signature, outcome: uint8, stake: uint128, min_odds: uint32, deposit: uint256
+) -> bytes32:
+    """
+    @dev The hot path: one read and one write of each word it touches.
+         It takes the stake from the bettor's balance plus `deposit`
+         (tokens just pulled). It works on the game word's betting-phase
+         bits directly (see the layout above) instead of `_load_game`.
+    """
     digest: bytes32 = self._quote_digest(quote)
     signer: address = ecdsa._try_recover_vrs(digest, convert(sig.v, uint256), sig.r, sig.s)
     assert self.is_pricer[signer], "book: unknown pricer"
-    assert block.timestamp < convert(quote.expiry, uint256), "book: quote expired"
-    assert convert(quote.expiry, uint256) <= block.timestamp + c.MAX_QUOTE_TTL, "book: quote expiry too far"
+    expiry: uint256 = convert(quote.expiry, uint256)
+    assert block.timestamp < expiry, "book: quote expired"
+    assert expiry <= block.timestamp + c.MAX_QUOTE_TTL, "book: quote expiry too far"
 
     market: uint256 = convert(quote.market, uint256)
     game: uint256 = market >> 8
-    g: Game = self._load_game(game)
-    assert g.epoch == convert(quote.epoch, uint256), "book: stale quote"
-    assert g.state == c.STATE_LIVE or (g.state == c.STATE_OPEN and block.timestamp < g.kickoff), "book: betting closed"
+    word: uint256 = self._games[game]
+    assert (word >> 40) & _MASK_32 == convert(quote.epoch, uint256), "book: stale quote"
+    state: uint256 = (word >> 72) & _MASK_4
+    assert state == c.STATE_LIVE or (state == c.STATE_OPEN and block.timestamp < word & _MASK_40), (
+        "book: betting closed"
+    )
 
     o: uint256 = convert(outcome, uint256)
     assert o < c.MAX_OUTCOMES, "book: bad outcome"
@@ -1002,13 +1038,45 @@ def _place(bettor: address, quote: Quote, sig: Signature, outcome: uint8, stake:
     assert s <= convert(quote.max_stake, uint256), "book: stake above quote maximum"
     payout: uint256 = s * odds // c.ODDS_SCALE
 
-    self._take_exposure(market, g, o, s, payout)
+    # the market: every outcome keeps the stake, the backed one owes the payout
+    nets: int256[3] = empty(int256[3])
+    n: uint256 = 0
+    nets, n = self._load_market(market)
+    assert o < n, "book: bad outcome"
+    reserve_before: uint256 = 0
+    upside_before: uint256 = 0
+    reserve_before, upside_before = self._risk_of(nets, n)
+    stake_int: int256 = convert(s, int256)
+    nets[0] -= stake_int
+    nets[1] -= stake_int
+    if n == 3:
+        nets[2] -= stake_int
+    nets[o] += convert(payout, int256)
+    self._store_market(market, nets, n)
+    reserve: uint256 = 0
+    upside: uint256 = 0
+    reserve, upside = self._risk_of(nets, n)
 
+    # the game: its reserve (Σ of its markets' worst cases) under its caps
+    game_reserve: uint256 = (word >> 156) + reserve - reserve_before
+    if reserve > reserve_before:
+        assert reserve <= ((word >> 84) & _MASK_36) * CAP_UNIT, "book: market cap reached"
+        assert game_reserve <= ((word >> 120) & _MASK_36) * CAP_UNIT, "book: game cap reached"
+    self._games[game] = (word & (2**156 - 1)) | game_reserve << 156
+
+    # the Vault: free liquidity and upside
+    self._move_risk(
+        convert(reserve_before, int256) - convert(reserve, int256),
+        convert(upside, int256) - convert(upside_before, int256),
+    )
+
+    # the bettor: stake out of balance (+ deposit), nonce up
     account: uint256 = self._accounts[bettor]
-    assert account & _MASK_192 >= s, "book: insufficient balance"
+    balance: uint256 = (account & _MASK_192) + deposit
+    assert balance >= s, "book: insufficient balance"
     nonce: uint256 = (account >> 192) & _MASK_63
-    # balance cannot underflow (checked above); the nonce field has 2**63 bets of room
-    self._accounts[bettor] = unsafe_add(unsafe_sub(account, s), 1 << 192) | _REGISTERED
+    # the balance fits 192 bits (no token supply is near it) and the nonce has 2**63 bets of room
+    self._accounts[bettor] = (balance - s) | (nonce + 1) << 192 | _REGISTERED
     bet: Bet = Bet(
         bettor=bettor,
         nonce=convert(nonce, uint64),
@@ -1031,41 +1099,6 @@ def _place(bettor: address, quote: Quote, sig: Signature, outcome: uint8, stake:
         quote_digest=digest,
     )
     return bet_id
-
-
-@internal
-def _take_exposure(market: uint256, g: Game, outcome: uint256, stake: uint256, payout: uint256):
-    nets: int256[3] = empty(int256[3])
-    n: uint256 = 0
-    nets, n = self._load_market(market)
-    assert outcome < n, "book: bad outcome"
-    reserve_before: uint256 = 0
-    upside_before: uint256 = 0
-    reserve_before, upside_before = self._risk_of(nets, n)
-
-    s: int256 = convert(stake, int256)
-    for o: uint256 in range(n, bound=c.MAX_OUTCOMES):
-        if o == outcome:
-            nets[o] += convert(payout, int256) - s
-        else:
-            nets[o] -= s
-    self._store_market(market, nets, n)
-    reserve: uint256 = 0
-    upside: uint256 = 0
-    reserve, upside = self._risk_of(nets, n)
-
-    game: uint256 = market >> 8
-    g_new: Game = g
-    g_new.reserve = g.reserve + reserve - reserve_before
-    if reserve > reserve_before:
-        info: uint256 = self._game_info[game]
-        assert reserve <= info & _MASK_112, "book: market cap reached"
-        assert g_new.reserve <= (info >> 112) & _MASK_112, "book: game cap reached"
-    self._store_game(game, g_new)
-    self._move_headroom(
-        convert(reserve_before, int256) - convert(reserve, int256),
-        convert(upside, int256) - convert(upside_before, int256),
-    )
 
 
 @internal
@@ -1131,11 +1164,10 @@ def _finalize(game: uint256, g: Game):
     f: Game = g
     f.state = c.STATE_FINAL
     f.deadline = 0
-    f.reserve = 0
     self._store_game(game, f)
     # the result never pays more than the market's worst case, so
     # `released - vault_net` is never negative
-    self._move_headroom(convert(released, int256) - vault_net, -convert(upside, int256))
+    self._move_risk(convert(released, int256) - vault_net, -convert(upside, int256))
 
     if vault_net > 0:
         extcall self.vault.settle(game, 0, convert(vault_net, uint256))
@@ -1167,8 +1199,7 @@ def _game_settlement(game: uint256, g: Game) -> (uint256, uint256, int256):
     released: uint256 = 0
     upside: uint256 = 0
     vault_net: int256 = 0
-    count: uint256 = self._game_info[game] >> 224
-    for i: uint256 in range(count, bound=c.MAX_MARKETS_PER_GAME):
+    for i: uint256 in range(g.market_count, bound=c.MAX_MARKETS_PER_GAME):
         market: uint256 = game << 8 | i
         nets: int256[3] = empty(int256[3])
         n: uint256 = 0
@@ -1210,18 +1241,18 @@ def _risk_of(nets: int256[3], n: uint256) -> (uint256, uint256):
     @dev Worst case (reserve) and best case (upside) of a market for the
          Vault. A void is always possible and nets 0, so both are >= 0;
          half results are averages of a full result and a push, so the
-         extremes are among the full wins.
+         extremes are among the full wins. Unrolled: this runs twice per bet.
     """
-    worst: int256 = 0
-    best: int256 = 0
-    for o: uint256 in range(n, bound=c.MAX_OUTCOMES):
-        worst = max(worst, nets[o])
-        best = min(best, nets[o])
+    worst: int256 = max(max(nets[0], nets[1]), 0)
+    best: int256 = min(min(nets[0], nets[1]), 0)
+    if n == 3:
+        worst = max(worst, nets[2])
+        best = min(best, nets[2])
     return convert(worst, uint256), convert(-best, uint256)
 
 
 @internal
-def _move_headroom(headroom_delta: int256, upside_delta: int256):
+def _move_risk(headroom_delta: int256, upside_delta: int256):
     risk: uint256 = self._risk
     headroom: int256 = convert(risk & _MASK_127, int256) + headroom_delta
     assert headroom >= 0, "book: vault liquidity exceeded"
@@ -1250,36 +1281,39 @@ def _require_not_paused():
 @internal
 def _load_game(game: uint256) -> Game:
     word: uint256 = self._games[game]
-    return Game(
-        kickoff=word & _MASK_40,
-        epoch=(word >> 40) & _MASK_32,
-        state=(word >> 72) & _MASK_4,
-        home=(word >> 76) & _MASK_12,
-        away=(word >> 88) & _MASK_12,
-        deadline=(word >> 100) & _MASK_40,
-        cancelled=(word >> 140) & 1 == 1,
-        reserve=word >> 141,
-    )
+    g: Game = empty(Game)
+    g.kickoff = word & _MASK_40
+    g.epoch = (word >> 40) & _MASK_32
+    g.state = (word >> 72) & _MASK_4
+    g.market_count = (word >> 76) & _MASK_8
+    if g.state < c.STATE_PROPOSED:
+        g.market_cap = ((word >> 84) & _MASK_36) * CAP_UNIT
+        g.game_cap = ((word >> 120) & _MASK_36) * CAP_UNIT
+        g.reserve = word >> 156
+    else:
+        g.home = (word >> 84) & _MASK_12
+        g.away = (word >> 96) & _MASK_12
+        g.cancelled = (word >> 108) & 1 == 1
+        g.deadline = (word >> 109) & _MASK_40
+    return g
 
 
 @internal
 def _store_game(game: uint256, g: Game):
-    # a reserve only grows under its cap (< 2**100); an epoch only by one per transaction
-    assert g.reserve <= _MAX_RESERVE and g.epoch <= _MASK_32
-    flag: uint256 = 0
-    if g.cancelled:
-        flag = 1
-    # every other field is bounded where it is set (kickoff, scores, deadline by constants)
-    self._games[game] = (
-        g.kickoff
-        | g.epoch << 40
-        | g.state << 72
-        | g.home << 76
-        | g.away << 88
-        | g.deadline << 100
-        | flag << 140
-        | g.reserve << 141
-    )
+    # an epoch grows by one per transaction; kickoff and counts are bounded by constants
+    assert g.epoch <= _MASK_32
+    word: uint256 = g.kickoff | g.epoch << 40 | g.state << 72 | g.market_count << 76
+    if g.state < c.STATE_PROPOSED:
+        # caps are whole tokens below 2**36 (checked where set); a reserve only grows under its cap
+        assert g.reserve <= _MAX_RESERVE
+        word |= (g.market_cap // CAP_UNIT) << 84 | (g.game_cap // CAP_UNIT) << 120 | g.reserve << 156
+    else:
+        flag: uint256 = 0
+        if g.cancelled:
+            flag = 1
+        # scores are bounded by MAX_SCORE, deadlines by MAX_KICKOFF + MAX_VOID_DELAY
+        word |= g.home << 84 | g.away << 96 | flag << 108 | g.deadline << 109
+    self._games[game] = word
 
 
 @internal
@@ -1296,20 +1330,25 @@ def _load_market(market: uint256) -> (int256[3], uint256):
     word: uint256 = self._markets[market]
     n: uint256 = word >> 252
     assert n != 0, "book: unknown market"
-    nets: int256[3] = empty(int256[3])
-    for o: uint256 in range(c.MAX_OUTCOMES):
-        nets[o] = convert((word >> (o * _NET_BITS)) & _MASK_84, int256) - _NET_BIAS
-    return nets, n
+    return [
+        convert(word & _MASK_84, int256) - _NET_BIAS,
+        convert((word >> 84) & _MASK_84, int256) - _NET_BIAS,
+        convert((word >> 168) & _MASK_84, int256) - _NET_BIAS,
+    ], n
 
 
 @internal
 def _store_market(market: uint256, nets: int256[3], n: uint256):
-    word: uint256 = n << 252
-    for o: uint256 in range(c.MAX_OUTCOMES):
-        biased: int256 = nets[o] + _NET_BIAS
-        assert biased >= 0 and biased <= convert(_MASK_84, int256), "book: market too large"
-        word |= convert(biased, uint256) << (o * _NET_BITS)
-    self._markets[market] = word
+    lo: int256 = -_NET_BIAS
+    hi: int256 = _NET_BIAS - 1
+    assert nets[0] >= lo and nets[0] <= hi and nets[1] >= lo and nets[1] <= hi, "book: market too large"
+    assert nets[2] >= lo and nets[2] <= hi, "book: market too large"
+    self._markets[market] = (
+        convert(nets[0] + _NET_BIAS, uint256)
+        | convert(nets[1] + _NET_BIAS, uint256) << 84
+        | convert(nets[2] + _NET_BIAS, uint256) << 168
+        | n << 252
+    )
 
 
 # ---------------------------------------------------------------- #
@@ -1349,10 +1388,11 @@ def _check_address(account: address):
     assert account != empty(address), "book: zero address"
 
 
-@pure
+@view
 @internal
 def _validate_caps(market_cap: uint256, game_cap: uint256):
-    assert market_cap <= c.MAX_CAP and game_cap <= c.MAX_CAP, "book: cap too large"
+    assert market_cap % CAP_UNIT == 0 and game_cap % CAP_UNIT == 0, "book: cap not whole tokens"
+    assert market_cap // CAP_UNIT <= _MASK_36 and game_cap // CAP_UNIT <= _MASK_36, "book: cap too large"
 
 
 @internal

@@ -126,8 +126,8 @@ def __init__(book: IBook, reporters: DynArray[address, c.MAX_REPORTERS], quorum:
 def report_result(result: GameResult, signatures: DynArray[Signature, c.MAX_REPORTERS]) -> bool:
     """
     @notice Adds reporter signatures to a result; reaching the quorum proposes it.
-    @dev Re-submitting a result that is already proposed or final succeeds
-         without effect; a different one reverts in the Book.
+    @dev Signatures for a result that is already proposed or final succeed
+         without effect, however few; a different result reverts in the Book.
     @param result The signed result.
     @param signatures Reporter signatures over `result`, sorted by signer address.
     @return bool True when the quorum is reached (by this call or an earlier one).
@@ -141,7 +141,9 @@ def report_result(result: GameResult, signatures: DynArray[Signature, c.MAX_REPO
     if stored >> 32 == version:
         signers |= stored & _MASK_32
     game: uint256 = convert(result.game, uint256)
-    if self._popcount(signers) < config & 255:
+    # a late signature for a game that already has a result is not a vote:
+    # the Book accepts it as a no-op if it matches, and rejects it if not
+    if self._popcount(signers) < config & 255 and staticcall BOOK.game_state(game) < c.STATE_PROPOSED:
         self._votes[digest] = version << 32 | signers
         log ResultVoted(game=game, digest=digest, signers=signers)
         return False

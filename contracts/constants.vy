@@ -71,8 +71,6 @@ MIN_CHALLENGE_WINDOW: constant(uint256) = 60  # 1 minute
 MAX_CHALLENGE_WINDOW: constant(uint256) = 86_400 * 7  # 7 days
 MIN_VOID_DELAY: constant(uint256) = 3_600  # 1 hour
 MAX_VOID_DELAY: constant(uint256) = 86_400 * 30  # 30 days
-# @dev Caps fit the packed fields they are compared with (see Book).
-MAX_CAP: constant(uint256) = 2**100
 MAX_GAME_ID: constant(uint256) = 2**48 - 1
 # @dev Leaves room in the 40-bit deadline field for kickoff + MAX_VOID_DELAY.
 MAX_KICKOFF: constant(uint256) = 2**39
