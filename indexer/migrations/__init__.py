@@ -1,0 +1,1 @@
+"""Alembic revisions of the indexer schema (`python -m indexer migrate`)."""
