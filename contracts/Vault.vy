@@ -69,7 +69,8 @@ BOOK: public(immutable(IBook))
 #                              Storage                             #
 # ---------------------------------------------------------------- #
 
-total_assets: public(uint256)
+# the assets LPs own, tracked here: tokens sent directly change no price
+_total_assets: uint256
 
 
 # ---------------------------------------------------------------- #
@@ -190,10 +191,10 @@ def settle(game: uint256, profit: uint256, loss: uint256):
     @param loss Token units this vault pays the Book.
     """
     assert msg.sender == BOOK.address, "vault: not book"
-    self.total_assets = self.total_assets + profit - loss
+    self._total_assets = self._total_assets + profit - loss
     if loss > 0:
         assert extcall ASSET.transfer(BOOK.address, loss, default_return_value=True), "vault: transfer failed"
-    log Settled(game=game, profit=profit, loss=loss, total_assets=self.total_assets)
+    log Settled(game=game, profit=profit, loss=loss, total_assets=self._total_assets)
 
 
 # ---------------------------------------------------------------- #
@@ -217,7 +218,7 @@ def totalAssets() -> uint256:
     @notice Assets held for LPs, open liability included.
     @return uint256 Token units.
     """
-    return self.total_assets
+    return self._total_assets
 
 
 @view
@@ -228,7 +229,7 @@ def convertToShares(assets: uint256) -> uint256:
     @param assets Token units.
     @return uint256 Shares.
     """
-    return self._to_shares(assets, self.total_assets, False)
+    return self._to_shares(assets, self._total_assets, False)
 
 
 @view
@@ -239,7 +240,7 @@ def convertToAssets(shares: uint256) -> uint256:
     @param shares Shares.
     @return uint256 Token units.
     """
-    return self._to_assets(shares, self.total_assets, False)
+    return self._to_assets(shares, self._total_assets, False)
 
 
 @view
@@ -347,7 +348,7 @@ def _enter(assets: uint256, shares: uint256, receiver: address):
     before: uint256 = staticcall ASSET.balanceOf(self)
     assert extcall ASSET.transferFrom(msg.sender, self, assets, default_return_value=True), "vault: transfer failed"
     assert staticcall ASSET.balanceOf(self) == before + assets, "vault: token took a fee"
-    self.total_assets += assets
+    self._total_assets += assets
     erc20._mint(receiver, shares)
     extcall BOOK.add_liquidity(assets)
     log Deposit(sender=msg.sender, owner=receiver, assets=assets, shares=shares)
@@ -361,7 +362,7 @@ def _exit(assets: uint256, shares: uint256, receiver: address, owner: address):
     if msg.sender != owner:
         erc20._spend_allowance(owner, msg.sender, shares)
     erc20._burn(owner, shares)
-    self.total_assets -= assets
+    self._total_assets -= assets
     # the Book refuses when this would touch liability of open markets
     extcall BOOK.remove_liquidity(assets)
     assert extcall ASSET.transfer(receiver, assets, default_return_value=True), "vault: transfer failed"
@@ -379,7 +380,7 @@ def _exit_value() -> uint256:
 @internal
 def _entry_value() -> uint256:
     # assets plus the best case of every open market
-    return self.total_assets + staticcall BOOK.upside()
+    return self._total_assets + staticcall BOOK.upside()
 
 
 @view

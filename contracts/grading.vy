@@ -40,7 +40,8 @@ def _validate_line(kind: uint256, line: int256):
     if kind == c.KIND_1X2 or kind == c.KIND_MONEYLINE:
         assert line == 0, "book: market takes no line"
     elif kind == c.KIND_TOTALS:
-        assert line > 0 and line <= c.MAX_LINE, "book: line out of range"
+        # from 0.5 up: under 0.25 could never fully win, so its worst case would be overstated
+        assert line >= 2 and line <= c.MAX_LINE, "book: line out of range"
     else:
         assert line >= -c.MAX_LINE and line <= c.MAX_LINE, "book: line out of range"
 
