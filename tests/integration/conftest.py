@@ -1,0 +1,99 @@
+"""Integration fixtures: a real anvil per test session, and a system `ape run deploy` put on it.
+
+`anvil` is the chain (chain id 901, anvil's funded test accounts);
+`deployment` is what every service reads: the file the deploy script
+wrote, loaded and checked against that chain; `ape_deploy(*args)` runs
+the deploy script again. Tests that change the chain take `isolated`,
+which reverts it after the test, and send with `transactor`.
+"""
+
+import fcntl
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from scripts.deployment import Deployment, load_deployment
+from scripts.localchain import REPO, Anvil, Transactor
+
+APE = Path(sys.executable).parent / "ape"
+# one `ape` at a time on this machine: concurrent runs would compile into the same .build/
+APE_LOCK = Path(tempfile.gettempdir()) / "rollbook-ape.lock"
+
+
+def run_ape(anvil: Anvil, *args: str) -> subprocess.CompletedProcess[str]:
+    """`ape <args>` with ape's foundry provider pointed at `anvil`."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ROLLBOOK_")}
+    env["APE_FOUNDRY_HOST"] = anvil.url
+    env["PATH"] = f"{APE.parent}{os.pathsep}{env.get('PATH', '')}"
+    with APE_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return subprocess.run(
+            [str(APE), *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+
+
+def run_ape_deploy(anvil: Anvil, *args: str) -> subprocess.CompletedProcess[str]:
+    """`ape run deploy <args>` against `anvil`."""
+    return run_ape(anvil, "run", "deploy", *args)
+
+
+@pytest.fixture(scope="session")
+def anvil() -> Iterator[Anvil]:
+    with Anvil.start(accounts=20) as chain:
+        yield chain
+
+
+@pytest.fixture(scope="session")
+def fresh_build(anvil: Anvil) -> None:
+    """Compile every contract once per session before anything is deployed.
+
+    ape's incremental build recompiles only the files that changed: a contract
+    whose imported module (grading.vy, an interface) changed keeps its old
+    bytecode in .build/, and the chain would run code the tests never saw.
+    """
+    done = run_ape(anvil, "compile", "--force")
+    assert done.returncode == 0, f"ape compile failed:\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.fixture
+def transactor(anvil: Anvil) -> Transactor:
+    """Per test: it caches nonces, which a revert of the chain would make stale."""
+    return Transactor(anvil.web3)
+
+
+@pytest.fixture(scope="session")
+def ape_deploy(anvil: Anvil, fresh_build: None) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`ape_deploy(*args)` runs `ape run deploy <args>` against `anvil`."""
+    return lambda *args: run_ape_deploy(anvil, *args)
+
+
+@pytest.fixture(scope="session")
+def deployment_file(anvil: Anvil, fresh_build: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("deployments") / "local.json"
+    done = run_ape_deploy(anvil, "--network", "ethereum:local:foundry", "--out", str(path))
+    assert done.returncode == 0, f"ape run deploy failed:\n{done.stdout}\n{done.stderr}"
+    return path
+
+
+@pytest.fixture(scope="session")
+def deployment(deployment_file: Path, anvil: Anvil) -> Deployment:
+    return load_deployment(deployment_file, anvil.web3)
+
+
+@pytest.fixture
+def isolated(anvil: Anvil) -> Iterator[None]:
+    """Revert whatever the test does to the chain (state and time)."""
+    snapshot = anvil.snapshot()
+    yield
+    anvil.revert(snapshot)
