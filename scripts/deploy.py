@@ -35,6 +35,7 @@ from scripts.deployment import (
     local_account,
     write_deployment,
 )
+from scripts.localchain import compile_fresh
 from scripts.system import SystemConfig, deploy_system
 
 DEFAULTS = {f.name: f.default for f in fields(SystemConfig) if f.default is not MISSING}
@@ -233,6 +234,7 @@ def cli(
     if config.token is not None:
         config = replace(config, token_decimals=read_token_decimals(config.token))
     deployer = resolve_deployer(account, is_local)
+    compile_fresh(project)
     contracts = deploy_system(
         lambda name, *args: deployer.deploy(project.get_contract(name), *args), config, sender=deployer
     )

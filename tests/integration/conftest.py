@@ -54,18 +54,6 @@ def anvil() -> Iterator[Anvil]:
         yield chain
 
 
-@pytest.fixture(scope="session")
-def fresh_build(anvil: Anvil) -> None:
-    """Compile every contract once per session before anything is deployed.
-
-    ape's incremental build recompiles only the files that changed: a contract
-    whose imported module (grading.vy, an interface) changed keeps its old
-    bytecode in .build/, and the chain would run code the tests never saw.
-    """
-    done = run_ape(anvil, "compile", "--force")
-    assert done.returncode == 0, f"ape compile failed:\n{done.stdout}\n{done.stderr}"
-
-
 @pytest.fixture
 def transactor(anvil: Anvil) -> Transactor:
     """Per test: it caches nonces, which a revert of the chain would make stale."""
@@ -73,13 +61,13 @@ def transactor(anvil: Anvil) -> Transactor:
 
 
 @pytest.fixture(scope="session")
-def ape_deploy(anvil: Anvil, fresh_build: None) -> Callable[..., subprocess.CompletedProcess[str]]:
+def ape_deploy(anvil: Anvil) -> Callable[..., subprocess.CompletedProcess[str]]:
     """`ape_deploy(*args)` runs `ape run deploy <args>` against `anvil`."""
     return lambda *args: run_ape_deploy(anvil, *args)
 
 
 @pytest.fixture(scope="session")
-def deployment_file(anvil: Anvil, fresh_build: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def deployment_file(anvil: Anvil, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("deployments") / "local.json"
     done = run_ape_deploy(anvil, "--network", "ethereum:local:foundry", "--out", str(path))
     assert done.returncode == 0, f"ape run deploy failed:\n{done.stdout}\n{done.stderr}"
