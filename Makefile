@@ -28,7 +28,7 @@ PY_PACKAGES = $(sort $(patsubst %/,%,$(dir $(wildcard oracle/*.py indexer/*.py a
 # Our venv (ape, vyper, the anvil wrapper) and node_modules/.bin come first for every recipe.
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help venv install test test-fuzz-long lint format compile bench-gas clean
+.PHONY: help venv install test test-fuzz-long lint format compile bench-gas bench-indexer clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -99,6 +99,9 @@ compile: install ## compile contracts/ with ape (vyper 0.4.3, evm cancun)
 
 bench-gas: install ## gas benchmarks (python -m scripts.bench_gas)
 	$(BIN)/python -m scripts.bench_gas
+
+bench-indexer: install ## indexer backfill throughput, PostgreSQL and SQLite (python -m scripts.bench_indexer)
+	$(BIN)/python -m scripts.bench_indexer
 
 clean: ## remove .venv, node_modules, build output and caches
 	rm -rf $(VENV) node_modules .build reports .hypothesis .pytest_cache .mypy_cache .ruff_cache *.egg-info
