@@ -94,12 +94,12 @@ odds = st.integers(10_100, 200_000) | st.integers(10_100, MAX_ODDS)
 
 @st.composite
 def market_specs(draw: st.DrawFn) -> Market:
-    """Any market the Book accepts: no line for 1X2 and moneyline, totals above zero."""
+    """Any market the Book accepts: no line for 1X2 and moneyline, totals from 0.5 up."""
     kind = draw(kinds)
     if kind in (Kind.ONE_X_TWO, Kind.MONEYLINE):
         return Market(kind, 0)
     if kind == Kind.TOTALS:
-        return Market(kind, draw(st.integers(1, 60) | st.integers(1, 2_000)))
+        return Market(kind, draw(st.integers(2, 60) | st.integers(2, 2_000)))
     return Market(kind, draw(st.integers(-60, 60) | st.integers(-2_000, 2_000)))
 
 

@@ -43,7 +43,7 @@ ERC4626 = {
     "withdraw",
     "redeem",
 }
-VAULT = {"settle", "total_assets", "BOOK"}
+VAULT = {"settle", "BOOK"}
 
 
 def permit_signature(
