@@ -7,6 +7,7 @@ result settles every line of a game. The Book exposes the same
 function as `grade()`; tests hold the two equal.
 """
 
+from dataclasses import dataclass
 from enum import IntEnum
 from fractions import Fraction
 
@@ -74,6 +75,21 @@ def grade(kind: Kind, line: int, outcome: int, home: int, away: int, cancelled: 
     d = 4 * (home + away) - line if kind == Kind.TOTALS else 4 * (home - away) + line
     g = _grade_margin(d)
     return Grade(Grade.WIN - g) if outcome == 1 else g
+
+
+@dataclass(frozen=True)
+class Bet:
+    """A bet as the Book stores it: `BetPlaced` emits these fields, settlement sends them back."""
+
+    bettor: str
+    nonce: int
+    market: int
+    outcome: int
+    stake: int
+    payout: int
+
+    def as_tuple(self) -> tuple[str, int, int, int, int, int]:
+        return (self.bettor, self.nonce, self.market, self.outcome, self.stake, self.payout)
 
 
 def payout_for(stake: int, odds: int) -> int:

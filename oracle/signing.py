@@ -1,4 +1,4 @@
-"""EIP-712 messages the contracts verify: pricer quotes and reporter results.
+"""EIP-712 messages the contracts verify: pricer quotes, reporter results, token permits.
 
 The typed data here is the single definition every signer uses; the
 golden vectors in `tests/vectors/eip712.json` pin it to the digests the
@@ -27,6 +27,13 @@ QUOTE_TYPE = [
     {"name": "expiry", "type": "uint40"},
     {"name": "max_stake", "type": "uint96"},
     {"name": "odds", "type": "uint32[3]"},
+]
+PERMIT_TYPE = [
+    {"name": "owner", "type": "address"},
+    {"name": "spender", "type": "address"},
+    {"name": "value", "type": "uint256"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
 ]
 RESULT_TYPE = [
     {"name": "game", "type": "uint48"},
@@ -60,6 +67,17 @@ class GameResult:
 
 
 @dataclass(frozen=True)
+class Permit:
+    """An EIP-2612 permit: `owner` lets `spender` move `value` tokens until `deadline`."""
+
+    owner: str
+    spender: str
+    value: int
+    nonce: int
+    deadline: int
+
+
+@dataclass(frozen=True)
 class Signature:
     v: int
     r: int
@@ -79,14 +97,11 @@ class Signature:
         )
 
 
-def build_domain(chain_id: int, verifying_contract: str) -> dict[str, Any]:
-    """The EIP-712 domain of a rollbook contract on one chain."""
-    return {
-        "name": DOMAIN_NAME,
-        "version": DOMAIN_VERSION,
-        "chainId": chain_id,
-        "verifyingContract": verifying_contract,
-    }
+def build_domain(
+    chain_id: int, verifying_contract: str, name: str = DOMAIN_NAME, version: str = DOMAIN_VERSION
+) -> dict[str, Any]:
+    """The EIP-712 domain of a contract on one chain (a rollbook contract unless named)."""
+    return {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying_contract}
 
 
 def build_quote_typed_data(quote: Quote, chain_id: int, book: str) -> dict[str, Any]:
@@ -115,6 +130,24 @@ def build_result_typed_data(result: GameResult, chain_id: int, oracle: str) -> d
     }
 
 
+def build_permit_typed_data(
+    permit: Permit, chain_id: int, token: str, token_name: str, version: str = "1"
+) -> dict[str, Any]:
+    """The EIP-2612 message a holder signs for a token whose EIP-712 domain is `token_name`."""
+    return {
+        "types": {"EIP712Domain": _DOMAIN_TYPE, "Permit": PERMIT_TYPE},
+        "primaryType": "Permit",
+        "domain": build_domain(chain_id, token, token_name, version),
+        "message": {
+            "owner": permit.owner,
+            "spender": permit.spender,
+            "value": permit.value,
+            "nonce": permit.nonce,
+            "deadline": permit.deadline,
+        },
+    }
+
+
 def get_digest(typed_data: dict[str, Any]) -> bytes:
     """The 32-byte digest a contract recovers the signer from."""
     signable = encode_typed_data(full_message=typed_data)
@@ -135,3 +168,10 @@ def sign_quote(private_key: bytes | str, quote: Quote, chain_id: int, book: str)
 def sign_result(private_key: bytes | str, result: GameResult, chain_id: int, oracle: str) -> Signature:
     """A reporter's signature over `result` for the ResultOracle at `oracle`."""
     return sign_typed_data(private_key, build_result_typed_data(result, chain_id, oracle))
+
+
+def sign_permit(
+    private_key: bytes | str, permit: Permit, chain_id: int, token: str, token_name: str, version: str = "1"
+) -> Signature:
+    """A holder's EIP-2612 signature over `permit` for the token at `token`."""
+    return sign_typed_data(private_key, build_permit_typed_data(permit, chain_id, token, token_name, version))

@@ -15,8 +15,8 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from oracle.markets import Grade, Kind, ResultStatus, amount_due, grade, payout_for
-from oracle.signing import GameResult, Quote, sign_quote, sign_result, sign_typed_data
+from oracle.markets import Bet, Grade, Kind, ResultStatus, amount_due, grade, payout_for
+from oracle.signing import GameResult, Permit, Quote, sign_permit, sign_quote, sign_result
 from scripts.deployment import local_account
 from scripts.localchain import (
     REPO,
@@ -50,20 +50,6 @@ HOME, AWAY = 2, 1  # the score reported: outcome 0 wins every market below
 MARKETS = ((Kind.ONE_X_TWO, 0), (Kind.MONEYLINE, 0), (Kind.TOTALS, 10), (Kind.HANDICAP, -2))
 ODDS = {Kind.ONE_X_TWO: (19_500, 34_000, 41_000)}
 TWO_WAY_ODDS = (19_000, 19_000, 0)
-PERMIT_TYPES = [
-    {"name": "owner", "type": "address"},
-    {"name": "spender", "type": "address"},
-    {"name": "value", "type": "uint256"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
-DOMAIN_TYPES = [
-    {"name": "name", "type": "string"},
-    {"name": "version", "type": "string"},
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
-]
-
 # who does what: anvil's pre-funded accounts pay gas; pricer and reporters only sign
 ADMIN, OPERATOR, GUARDIAN, LP, KEEPER, BETTOR, NEWCOMER = (anvil_account(i) for i in range(7))
 PRICER = local_account("pricer")
@@ -76,19 +62,6 @@ class System:
     vault: Handle
     oracle: Handle
     reporters: list[LocalAccount]  # sorted by address
-
-
-@dataclass(frozen=True)
-class Bet:
-    bettor: str
-    nonce: int
-    market: int
-    outcome: int
-    stake: int
-    payout: int
-
-    def as_tuple(self) -> tuple[str, int, int, int, int, int]:
-        return (self.bettor, self.nonce, self.market, self.outcome, self.stake, self.payout)
 
 
 class Bench:
@@ -140,25 +113,10 @@ class Bench:
     def sign_permit(
         self, system: System, owner: LocalAccount, amount: int, deadline: int
     ) -> tuple[int, int, int]:
-        _, name, version, chain_id, verifying_contract, _, _ = system.token.eip712Domain()
-        typed_data = {
-            "types": {"EIP712Domain": DOMAIN_TYPES, "Permit": PERMIT_TYPES},
-            "primaryType": "Permit",
-            "domain": {
-                "name": name,
-                "version": version,
-                "chainId": chain_id,
-                "verifyingContract": verifying_contract,
-            },
-            "message": {
-                "owner": owner.address,
-                "spender": system.book.address,
-                "value": amount,
-                "nonce": system.token.nonces(owner.address),
-                "deadline": deadline,
-            },
-        }
-        return sign_typed_data(owner.key, typed_data).as_tuple()
+        _, name, version, chain_id, token, _, _ = system.token.eip712Domain()
+        nonce = system.token.nonces(owner.address)
+        permit = Permit(owner.address, system.book.address, amount, nonce, deadline)
+        return sign_permit(owner.key, permit, chain_id, token, name, version).as_tuple()
 
     def bet(self, system: System, bettor: LocalAccount, market: int, deposit: int = 0) -> tuple[Bet, int]:
         """`bettor` backs outcome 0 of `market`, from its balance or (`deposit` > 0) with a permit deposit."""

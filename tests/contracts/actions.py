@@ -1,28 +1,13 @@
 """What actors do to a deployed system, shared by unit tests, fuzzers and benchmarks."""
 
-from dataclasses import dataclass
-
 import boa
 
-from oracle.markets import Kind, ResultStatus, payout_for
+from oracle.markets import Bet, Kind, ResultStatus, payout_for
 from oracle.signing import GameResult, Quote, Signature, sign_quote, sign_result
 from tests.deployers import System
 
 ONE = 10**6  # one unit of the 6-decimal stablecoin
 DEFAULT_ODDS = (19_500, 34_000, 41_000)
-
-
-@dataclass(frozen=True)
-class Bet:
-    bettor: str
-    nonce: int
-    market: int
-    outcome: int
-    stake: int
-    payout: int
-
-    def as_tuple(self) -> tuple[str, int, int, int, int, int]:
-        return (self.bettor, self.nonce, self.market, self.outcome, self.stake, self.payout)
 
 
 def fund(system: System, account: str, amount: int, deposit: bool = True) -> None:

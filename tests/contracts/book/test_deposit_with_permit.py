@@ -4,7 +4,8 @@ import boa
 import pytest
 from eth_account.signers.local import LocalAccount
 
-from oracle.signing import sign_typed_data
+from oracle import signing
+from oracle.signing import Permit
 from tests.contracts import actions
 from tests.deployers import account_of
 
@@ -12,46 +13,15 @@ pytestmark = pytest.mark.unit
 
 AMOUNT = 250 * actions.ONE
 
-_PERMIT_TYPES = {
-    "EIP712Domain": [
-        {"name": "name", "type": "string"},
-        {"name": "version", "type": "string"},
-        {"name": "chainId", "type": "uint256"},
-        {"name": "verifyingContract", "type": "address"},
-    ],
-    "Permit": [
-        {"name": "owner", "type": "address"},
-        {"name": "spender", "type": "address"},
-        {"name": "value", "type": "uint256"},
-        {"name": "nonce", "type": "uint256"},
-        {"name": "deadline", "type": "uint256"},
-    ],
-}
-
 
 def sign_permit(
     token, signer: LocalAccount, spender: str, amount: int, deadline: int, owner: str | None = None
 ) -> tuple[int, int, int]:
     """`signer`'s EIP-2612 permit over MockUSD (domain "Mock USD", version "1") for `owner`'s tokens."""
     owner = owner or signer.address
-    typed_data = {
-        "types": _PERMIT_TYPES,
-        "primaryType": "Permit",
-        "domain": {
-            "name": "Mock USD",
-            "version": "1",
-            "chainId": boa.env.evm.patch.chain_id,
-            "verifyingContract": str(token.address),
-        },
-        "message": {
-            "owner": str(owner),
-            "spender": str(spender),
-            "value": amount,
-            "nonce": token.nonces(owner),
-            "deadline": deadline,
-        },
-    }
-    return sign_typed_data(signer.key, typed_data).as_tuple()
+    permit = Permit(str(owner), str(spender), amount, token.nonces(owner), deadline)
+    chain_id = boa.env.evm.patch.chain_id
+    return signing.sign_permit(signer.key, permit, chain_id, str(token.address), "Mock USD").as_tuple()
 
 
 def _events(contract, name: str) -> list:

@@ -2,29 +2,16 @@
 
 import boa
 import pytest
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 
+from oracle import signing
+from oracle.signing import Permit
 from tests.contracts.actions import ONE
 from tests.deployers import account_of
 
 pytestmark = pytest.mark.unit
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
-PERMIT_TYPE = [
-    {"name": "owner", "type": "address"},
-    {"name": "spender", "type": "address"},
-    {"name": "value", "type": "uint256"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
-DOMAIN_TYPE = [
-    {"name": "name", "type": "string"},
-    {"name": "version", "type": "string"},
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
-]
 
 
 def sign_permit(
@@ -39,19 +26,10 @@ def sign_permit(
     verifying_contract: str | None = None,
 ) -> tuple[int, bytes, bytes]:
     """`signer`'s EIP-2612 permit as the (v, r, s) the token takes."""
-    typed_data = {
-        "types": {"EIP712Domain": DOMAIN_TYPE, "Permit": PERMIT_TYPE},
-        "primaryType": "Permit",
-        "domain": {
-            "name": "Mock USD",
-            "version": "1",
-            "chainId": boa.env.evm.patch.chain_id,
-            "verifyingContract": verifying_contract or token.address,
-        },
-        "message": {"owner": owner, "spender": spender, "value": value, "nonce": nonce, "deadline": deadline},
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=typed_data), signer.key)
-    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+    permit = Permit(owner, spender, value, nonce, deadline)
+    chain_id = boa.env.evm.patch.chain_id
+    sig = signing.sign_permit(signer.key, permit, chain_id, verifying_contract or token.address, "Mock USD")
+    return sig.v, sig.r.to_bytes(32, "big"), sig.s.to_bytes(32, "big")
 
 
 @pytest.fixture

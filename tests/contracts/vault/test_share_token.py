@@ -2,10 +2,10 @@
 
 import boa
 import pytest
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
+from oracle import signing
+from oracle.signing import Permit
 from tests.contracts.vault.helpers import SUPPLY, ZERO_ADDRESS, events
 from tests.deployers import account_of
 
@@ -49,39 +49,9 @@ VAULT = {"settle", "BOOK"}
 def permit_signature(
     owner, vault, spender: str, value: int, nonce: int, deadline: int
 ) -> tuple[int, bytes, bytes]:
-    typed = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Permit": [
-                {"name": "owner", "type": "address"},
-                {"name": "spender", "type": "address"},
-                {"name": "value", "type": "uint256"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "deadline", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Permit",
-        "domain": {
-            "name": "rollbook LP",
-            "version": "1",
-            "chainId": boa.env.evm.patch.chain_id,
-            "verifyingContract": vault.address,
-        },
-        "message": {
-            "owner": owner.address,
-            "spender": spender,
-            "value": value,
-            "nonce": nonce,
-            "deadline": deadline,
-        },
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=typed), owner.key)
-    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+    permit = Permit(owner.address, spender, value, nonce, deadline)
+    sig = signing.sign_permit(owner.key, permit, boa.env.evm.patch.chain_id, vault.address, "rollbook LP")
+    return sig.v, sig.r.to_bytes(32, "big"), sig.s.to_bytes(32, "big")
 
 
 def test_default_behavior(vault):
