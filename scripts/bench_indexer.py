@@ -30,9 +30,8 @@ from indexer.follower import Follower, load_target
 from indexer.metrics import Metrics
 from indexer.rpc import RpcClient
 from scripts.deployment import Deployment, load_deployment
-from scripts.localchain import REPO, Anvil
-from tests.indexer.history import Player, bulk_bets, operator, reporters, scripted_history
-from tests.integration.conftest import run_ape_deploy
+from scripts.history import Player, bulk_bets, operator, reporters, scripted_history
+from scripts.localchain import REPO, Anvil, run_ape_deploy
 
 REPORT = REPO / "reports" / "indexer.json"
 POSTGRES = os.environ.get("INDEXER_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")

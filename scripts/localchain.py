@@ -8,11 +8,13 @@ waits until it answers; `Transactor` signs with eth-account and sends;
 `ape run deploy`, so a benchmark measures what the deploy script ships.
 """
 
+import fcntl
 import hashlib
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -252,3 +254,31 @@ def web3_deployer(
         return Handle(transactor, web3.eth.contract(address=address, abi=artifact.abi))
 
     return deploy
+
+
+APE = Path(sys.executable).parent / "ape"
+# one `ape` at a time on this machine: concurrent runs would compile into the same .build/
+APE_LOCK = Path(tempfile.gettempdir()) / "rollbook-ape.lock"
+
+
+def run_ape(anvil: Anvil, *args: str) -> subprocess.CompletedProcess[str]:
+    """`ape <args>` with ape's foundry provider pointed at `anvil`."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ROLLBOOK_")}
+    env["APE_FOUNDRY_HOST"] = anvil.url
+    env["PATH"] = f"{APE.parent}{os.pathsep}{env.get('PATH', '')}"
+    with APE_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return subprocess.run(
+            [str(APE), *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+
+
+def run_ape_deploy(anvil: Anvil, *args: str) -> subprocess.CompletedProcess[str]:
+    """`ape run deploy <args>` against `anvil`."""
+    return run_ape(anvil, "run", "deploy", *args)

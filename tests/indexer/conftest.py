@@ -17,9 +17,8 @@ from sqlalchemy import Engine
 
 from indexer import db
 from scripts.deployment import Deployment, load_deployment
-from scripts.localchain import Anvil
-from tests.indexer.history import History, scripted_history
-from tests.integration.conftest import run_ape_deploy
+from scripts.history import History, scripted_history
+from scripts.localchain import Anvil, run_ape_deploy
 
 POSTGRES = os.environ.get("INDEXER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 

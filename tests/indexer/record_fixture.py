@@ -14,9 +14,8 @@ from typing import Any
 import requests
 
 from scripts.deployment import load_deployment
-from scripts.localchain import Anvil
-from tests.indexer.history import scripted_history
-from tests.integration.conftest import run_ape_deploy
+from scripts.history import scripted_history
+from scripts.localchain import Anvil, run_ape_deploy
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "history_logs.json"
 CONTRACTS = ("book", "vault", "oracle")

@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from indexer import db
+from scripts.history import Player, bettors, bulk_bets
 from scripts.localchain import REPO
 from tests.indexer.conftest import Chain
-from tests.indexer.history import Player, bettors, bulk_bets
 from tests.indexer.test_reorg import fresh_digest, start_chain
 
 pytestmark = pytest.mark.integration

@@ -26,9 +26,9 @@ from indexer.follower import Follower, load_target
 from indexer.metrics import Metrics
 from indexer.rpc import RpcClient
 from indexer.verify import verify
+from scripts.history import MARKETS, Player, bettors, reporters
 from scripts.localchain import get_free_port
 from tests.indexer.conftest import Chain
-from tests.indexer.history import MARKETS, Player, bettors, reporters
 
 pytestmark = pytest.mark.integration
 CONFIRMATIONS = 4

@@ -22,11 +22,10 @@ from indexer.follower import Follower
 from indexer.rpc import RpcClient
 from indexer.verify import verify
 from scripts.deployment import load_deployment
-from scripts.localchain import MAX_FEE, Anvil
+from scripts.history import Player, bettors, scripted_history
+from scripts.localchain import MAX_FEE, Anvil, run_ape_deploy
 from tests.indexer.conftest import Chain, create_postgres_database, drop_postgres_database
-from tests.indexer.history import Player, bettors, scripted_history
 from tests.indexer.test_follow import build_follower, index_to_head
-from tests.integration.conftest import run_ape_deploy
 
 pytestmark = pytest.mark.integration
 

@@ -7,45 +7,14 @@ the deploy script again. Tests that change the chain take `isolated`,
 which reverts it after the test, and send with `transactor`.
 """
 
-import fcntl
-import os
 import subprocess
-import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from scripts.deployment import Deployment, load_deployment
-from scripts.localchain import REPO, Anvil, Transactor
-
-APE = Path(sys.executable).parent / "ape"
-# one `ape` at a time on this machine: concurrent runs would compile into the same .build/
-APE_LOCK = Path(tempfile.gettempdir()) / "rollbook-ape.lock"
-
-
-def run_ape(anvil: Anvil, *args: str) -> subprocess.CompletedProcess[str]:
-    """`ape <args>` with ape's foundry provider pointed at `anvil`."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ROLLBOOK_")}
-    env["APE_FOUNDRY_HOST"] = anvil.url
-    env["PATH"] = f"{APE.parent}{os.pathsep}{env.get('PATH', '')}"
-    with APE_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return subprocess.run(
-            [str(APE), *args],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-
-
-def run_ape_deploy(anvil: Anvil, *args: str) -> subprocess.CompletedProcess[str]:
-    """`ape run deploy <args>` against `anvil`."""
-    return run_ape(anvil, "run", "deploy", *args)
+from scripts.localchain import Anvil, Transactor, run_ape_deploy
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from oracle.markets import Grade, Kind, ResultStatus, amount_due
+from oracle.markets import Grade, Kind, ResultStatus, amount_due, grade
 from oracle.signing import (
     GameResult,
     Quote,
@@ -76,18 +76,17 @@ T = TypeVar("T")
 
 MAX_GAMES = 4
 SWEEP_EVERY = 8  # full per-market / per-bet comparison every this many steps
-EXIT_EVERY = 20  # the I8 exit drill every this many steps
+EXIT_EVERY = 25  # the I8 exit drill every this many steps (twice in a default run)
 
-# I21: gas of the computation (boa `get_gas_used()` with access lists reset before the call,
-# so storage is cold as in a transaction of its own; without the 21,000 intrinsic gas and
-# calldata), about 20% above the worst observed, finalize with 32 markets included
-# (`test_gas_ceilings_at_worst_case` builds those worst cases on purpose).
-GAS_PLACE_BET = 63_000  # worst seen 51,978
-GAS_REPORT = 48_000  # worst seen 39,410 (three signatures, proposing)
-GAS_FINALIZE = 400_000  # worst seen 329,983: finalize, void_game and resolve_challenge of a 32-market game
-GAS_SETTLE_BASE = 19_000  # settle_bets(k) <= BASE + k * PER_BET; seen 23,692 (k=1), 281,269 (k=32 cold
-GAS_SETTLE_PER_BET = 10_000  # bettors), 2,106,311 (k=256): about 8,300 a bet
-GAS_CLAIM = 17_000  # worst seen 13,644
+# I21: gas of the computation (boa `get_gas_used()`, every slot cold as in a transaction of its
+# own, see `cold`; without the 21,000 intrinsic gas and calldata), about 20% above the worst
+# observed. `test_gas_ceilings_at_worst_case` builds the worst cases on purpose (32 markets).
+GAS_PLACE_BET = 57_000  # worst seen 47,318
+GAS_REPORT = 50_000  # worst seen 41,284 (three signatures, proposing)
+GAS_FINALIZE = 364_000  # worst seen 303,129: finalize, void_game, resolve_challenge of a 32-market game
+GAS_SETTLE_BASE = 12_000  # settle_bets(k) <= BASE + k * PER_BET. Seen: 23,853 (k=1); 121,920 (k=8, each
+GAS_SETTLE_PER_BET = 17_000  # bet of another game: ~14,000 a bet, all cold); 2,077,536 (k=256)
+GAS_CLAIM = 17_000  # worst seen 14,085
 GAS_SEEN: dict[str, int] = {}  # worst observed per kind, printed with ROLLBOOK_GAS_REPORT=1
 
 ROLES = ("bettor 0", "bettor 1", "bettor 2")
@@ -817,9 +816,12 @@ class BookMachine(RuleBasedStateMachine):
         """`count` bets at fresh quotes on markets of `pool`, by default those open for betting (any
         market when none is)."""
         pool = pool or self._markets_open() or [m for g in self.ghost.games.values() for m in g.markets]
+        halves = [m for m in pool if self._settles_half(m)]
         sizes = ["small", "small", "share_of_balance", "large", "to_market_cap", "to_game_cap", "to_headroom"]
         for _ in range(count):
-            market = data.draw(st.sampled_from(sorted(pool)), label="market")
+            # a third of the bets go to lines the game will settle half-won / half-lost, when there are any
+            near = halves and data.draw(st.integers(0, 2), label="half line?") == 0
+            market = data.draw(st.sampled_from(sorted(halves if near else pool)), label="market")
             m = self.ghost.markets[market]
             g = self.ghost.games[m.game]
             bettor = self.bettors[data.draw(st.integers(0, 2), label="bettor")]
@@ -856,6 +858,13 @@ class BookMachine(RuleBasedStateMachine):
                 self._event(f"place_bet:{size}:{off:+d}:{outcome_name}")
             if isinstance(result, GhostBet) and g.state == STATE_LIVE:
                 self._event("place_bet:accepted:live")
+
+    def _settles_half(self, market: int) -> bool:
+        """Whether honest reporters' score will grade this market half-won and half-lost."""
+        m, truth = self.ghost.markets[market], self.ghost.games[market >> 8].truth
+        if truth[0] != ResultStatus.FINAL or m.kind == Kind.ONE_X_TWO:
+            return False
+        return grade(m.kind, m.line, 0, truth[1], truth[2]) in (Grade.HALF_WIN, Grade.HALF_LOSS)
 
     @precondition(lambda self: any(g.markets for g in self.ghost.games.values()))
     @rule(data=st.data())
@@ -963,6 +972,29 @@ class BookMachine(RuleBasedStateMachine):
         bettor = self.bettors[data.draw(st.integers(0, 2), label="bettor")]
         result = self._place_bet(bettor, quote, sig, data.draw(st.integers(0, m.n - 1)), self.ghost.min_stake)
         self._event(f"bet_at_the_edge:{edge}:{'accepted' if isinstance(result, GhostBet) else result}")
+
+    @precondition(
+        lambda self: any(not g.is_final and g.deadline > self._now() for g in self.ghost.games.values())
+    )
+    @rule(data=st.data(), offset=st.sampled_from([-1, 0]))
+    def act_at_deadline(self, data: st.DataObject, offset: int) -> None:
+        """One second before, or exactly at, a game's deadline: void it (void deadline, end of a
+        challenge), or finalize and challenge it (end of the challenge window)."""
+        self._begin()
+        g = self._game(
+            data, [g for g in self.ghost.games.values() if not g.is_final and g.deadline > self._now()]
+        )
+        boa.env.time_travel(seconds=g.deadline - self._now() + offset)
+        if g.state == STATE_PROPOSED:
+            action = data.draw(st.sampled_from(["challenge", "finalize"]))
+            err = (
+                self._challenge(g.id, self.guardian)
+                if action == "challenge"
+                else self._finalize(g.id, self.keeper)
+            )
+        else:
+            action, err = "void", self._void(g.id, self.keeper)
+        self._event(f"act_at_deadline:{action}:{offset:+d}:{err or 'ok'}")
 
     # ------------------------------------------------------------ time
 
@@ -1155,37 +1187,53 @@ class BookMachine(RuleBasedStateMachine):
         err = self._void(g.id, self.keeper)
         self._event(f"void_game:{err or 'ok'}")
 
-    @precondition(lambda self: self.ghost.bets)
-    @rule(data=st.data(), scope=st.sampled_from(["final_games", "final_games", "any"]), forged=st.booleans())
-    def settle_bets(self, data: st.DataObject, scope: str, forged: bool) -> None:
-        """The keeper settles a random batch: already-settled and forged bets are skipped, not fatal."""
+    def _final_bets(self) -> list[GhostBet]:
+        return [b for b in self.ghost.bets.values() if self.ghost.games[b.game].is_final]
+
+    @precondition(lambda self: self._final_bets())
+    @rule(data=st.data(), extra=st.sampled_from(["none", "none", "forged", "not_final"]))
+    def settle_bets(self, data: st.DataObject, extra: str) -> None:
+        """The keeper settles a random batch of bets of final games: already-settled and forged bets are
+        skipped, not fatal; a bet of a game not yet final fails the whole batch."""
         self._begin()
-        pool = [b for b in self.ghost.bets.values() if scope == "any" or self.ghost.games[b.game].is_final]
-        if not pool:
-            pool = list(self.ghost.bets.values())
-        chosen = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=12), label="batch")
+        chosen = data.draw(
+            st.lists(st.sampled_from(self._final_bets()), min_size=1, max_size=12), label="batch"
+        )
         items = [(b.as_tuple(), b) for b in chosen]
-        if forged:  # a bet that was never placed: its payout is one unit higher
+        if extra == "forged":  # a bet that was never placed: its payout is one unit higher
             b = chosen[0]
             items.append(((b.bettor, b.nonce, b.market, b.outcome, b.stake, b.payout + 1), None))
+        pending = [b for b in self.ghost.bets.values() if not self.ghost.games[b.game].is_final]
+        if extra == "not_final" and pending:
+            b = data.draw(st.sampled_from(pending), label="pending")
+            items.insert(data.draw(st.integers(0, len(items)), label="at"), (b.as_tuple(), b))
         result = self._settle_batch(items, self.keeper)
-        self._event(f"settle_bets:{scope}:{result if isinstance(result, str) else 'ok'}")
-        if result == 0 or (isinstance(result, int) and result < len(chosen)):
+        self._event(f"settle_bets:{extra}:{result if isinstance(result, str) else 'ok'}")
+        if isinstance(result, int) and result < len(chosen):
             self._event("settle_bets:skipped_some")
         if self.ghost.paused:
             self._event(f"settle_bets:paused:{result if isinstance(result, str) else 'ok'}")
 
     @precondition(lambda self: self.ghost.bets)
-    @rule(data=st.data(), by_attacker=st.booleans())
-    def claim(self, data: st.DataObject, by_attacker: bool) -> None:
-        """A bettor claims one bet (anyone may: the money goes to the bettor)."""
+    @rule(
+        data=st.data(),
+        which=st.sampled_from(["owed", "owed", "settled", "pending"]),
+        by_attacker=st.booleans(),
+    )
+    def claim(self, data: st.DataObject, which: str, by_attacker: bool) -> None:
+        """A bettor claims one bet (anyone may: the money goes to the bettor); a settled bet is not open,
+        a bet of a game not final has nothing to claim yet."""
         self._begin()
-        finals = [b for b in self.ghost.bets.values() if self.ghost.games[b.game].is_final and not b.settled]
-        bet = data.draw(st.sampled_from(finals or list(self.ghost.bets.values())), label="bet")
+        pools = {
+            "owed": [b for b in self._final_bets() if not b.settled],
+            "settled": [b for b in self.ghost.bets.values() if b.settled],
+            "pending": [b for b in self.ghost.bets.values() if not self.ghost.games[b.game].is_final],
+        }
+        pool = pools[which] or list(self.ghost.bets.values())
+        bet = data.draw(st.sampled_from(pool), label="bet")
         result = self._claim((bet.as_tuple(), bet), self.attacker if by_attacker else bet.bettor)
-        self._event(
-            f"claim:{result if isinstance(result, str) else 'ok'}{':paused' if self.ghost.paused else ''}"
-        )
+        outcome = result if isinstance(result, str) else "ok"
+        self._event(f"claim:{which}:{outcome}{':paused' if self.ghost.paused else ''}")
 
     @rule(
         action=st.sampled_from(
@@ -1616,13 +1664,24 @@ class BookMachine(RuleBasedStateMachine):
         plus donations."""
         if self.step == 0 or self.step % EXIT_EVERY or self.in_drill:
             return
-        saved = copy.deepcopy(self.ghost)
+        # everything the drill's actions touch off-chain, restored with the chain when it ends
+        fields = (
+            "ghost",
+            "wallets",
+            "step_vault_nets",
+            "dirty_games",
+            "dirty_markets",
+            "dirty_bets",
+            "dirty_accounts",
+        )
+        saved = copy.deepcopy({name: getattr(self, name) for name in fields})
         self.in_drill = True
         try:
             with boa.env.anchor():
                 self._exit_drill()
         finally:
-            self.ghost, self.in_drill = saved, False
+            self.__dict__.update(saved)
+            self.in_drill = False
             self.__dict__.pop("_reads", None)
         event("stateful:exit_drill")
 
@@ -1685,11 +1744,12 @@ class BookMachine(RuleBasedStateMachine):
 _NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
 
 
-def _machine_settings(examples: int, steps: int) -> settings:
-    # the profile decides how many examples, never more than `examples` (each runs ~`steps` EVM steps)
+def _machine_settings(steps: int, max_examples: int | None = None) -> settings:
+    """The loaded profile (dev, ci, ...) with `steps` steps a run, and at most `max_examples` runs."""
+    examples = settings.default.max_examples
     return settings(
         settings.default,
-        max_examples=min(settings.default.max_examples, examples),
+        max_examples=examples if max_examples is None else min(examples, max_examples),
         stateful_step_count=steps,
         deadline=None,
         phases=_NO_SHRINK,  # EVM state machines shrink slowly; the verbose trace is the report
@@ -1702,7 +1762,8 @@ def _report_gas() -> None:
 
 
 def test_book_machine(system: System) -> None:
-    run_state_machine_as_test(lambda: BookMachine(system), settings=_machine_settings(examples=20, steps=40))
+    machine_settings = _machine_settings(steps=50, max_examples=20)  # about 20 s on one core
+    run_state_machine_as_test(lambda: BookMachine(system), settings=machine_settings)
     _report_gas()
 
 
@@ -1712,9 +1773,7 @@ test_book_machine.is_hypothesis_test = True  # type: ignore[attr-defined]
 
 @pytest.mark.fuzz_long
 def test_book_machine_long(system: System) -> None:
-    run_state_machine_as_test(
-        lambda: BookMachine(system), settings=_machine_settings(examples=10_000, steps=150)
-    )
+    run_state_machine_as_test(lambda: BookMachine(system), settings=_machine_settings(steps=150))
     _report_gas()
 
 
@@ -1723,7 +1782,7 @@ test_book_machine_long.is_hypothesis_test = True  # type: ignore[attr-defined]
 
 def test_gas_ceilings_at_worst_case(system: System) -> None:
     """I21 at its worst: 32-market games with every outcome backed, finalized, voided and resolved;
-    settle_bets over 32 distinct cold bettors and at the 256 batch bound; a claim; reports of one,
+    settle_bets over bets touching only cold slots and at the 256 batch bound; a claim; reports of one,
     two and three signatures. Each call is measured cold and held to the ceilings the machine uses."""
     book, oracle, token = system.book, system.oracle, system.token
     lp, keeper = account_of("stateful lp 0").address, account_of("stateful keeper").address
@@ -1739,7 +1798,7 @@ def test_gas_ceilings_at_worst_case(system: System) -> None:
         book.deposit(10_000 * ONE, sender=bettor)
     chain_id = boa.env.evm.patch.chain_id
     specs = [(Kind.ONE_X_TWO, 0), (Kind.MONEYLINE, 0)]
-    specs += [(Kind.TOTALS, line) for line in range(1, 16)] + [(Kind.HANDICAP, line) for line in range(-7, 8)]
+    specs += [(Kind.TOTALS, line) for line in range(2, 17)] + [(Kind.HANDICAP, line) for line in range(-7, 8)]
     assert len(specs) == 32
     seen: dict[str, int] = {}
     placed: list[tuple] = []
@@ -1787,22 +1846,34 @@ def test_gas_ceilings_at_worst_case(system: System) -> None:
 
     # game 1: every outcome of 32 markets backed 4 times (260 bets), final 2-1 (half results on quarter lines)
     bets = full_game(1, every_outcome=4)
-    more = full_game(2, every_outcome=0) + full_game(3, every_outcome=0)
+    voided, resolved = full_game(2, every_outcome=0), full_game(3, every_outcome=0)
+    # eight one-bet games: a batch of them touches a cold game, market, bet and account per bet
+    singles = []
+    for game in range(4, 12):
+        kickoff = boa.env.evm.patch.timestamp + 3_600
+        book.create_game(game, kickoff, 100 * ONE, 100 * ONE, sender=system.operator)
+        market = book.add_market(game, int(Kind.TOTALS), 9, sender=system.operator)
+        singles.append(bet(market, 0, bettors[game], 2 * ONE + 1))
     boa.env.time_travel(seconds=3_600)
+    for game in range(4, 12):
+        assert report(game, 1, 1, 1, [0, 1])  # 2 goals under a 2.25 line: the over bet half-loses
     assert not report(1, 1, 2, 1, [0])
     assert report(1, 1, 2, 1, [1, 2])
     assert report(3, 1, 0, 0, [0, 1, 2])
     book.challenge(3, sender=system.guardian)
     boa.env.time_travel(seconds=book.challenge_window())
     measure("finalize", book, lambda: book.finalize(1, sender=keeper))
+    for game in range(4, 12):
+        book.finalize(game, sender=keeper)
     measure("finalize", book, lambda: book.resolve_challenge(3, 1, 3, 2, sender=system.admin))
     boa.env.time_travel(seconds=book.void_delay())
     measure("finalize", book, lambda: book.void_game(2, sender=keeper))
-    # one claim; one bet; 32 bets of 32 distinct bettors (every account cold); the batch bound
+    # a claim; one bet; 8 bets of 8 games; 32 bets of 32 markets and 32 bettors; the batch bound
     measure("claim", book, lambda: book.claim(bets[0], sender=keeper))
     assert measure("settle_bets:1", book, lambda: book.settle_bets([bets[1]], sender=keeper)) == 1
-    assert measure("settle_bets:32", book, lambda: book.settle_bets(bets[2:34], sender=keeper)) == 32
-    batch = (bets[34:] + more)[:MAX_BATCH]
+    assert measure("settle_bets:8", book, lambda: book.settle_bets(singles, sender=keeper)) == 8
+    assert measure("settle_bets:32", book, lambda: book.settle_bets(resolved, sender=keeper)) == 32
+    batch = (bets[2:] + voided)[:MAX_BATCH]
     assert measure("settle_bets:256", book, lambda: book.settle_bets(batch, sender=keeper)) == MAX_BATCH
 
     if os.environ.get("ROLLBOOK_GAS_REPORT"):
@@ -1810,6 +1881,6 @@ def test_gas_ceilings_at_worst_case(system: System) -> None:
     assert seen["place_bet"] <= GAS_PLACE_BET
     assert seen["report_result"] <= GAS_REPORT
     assert seen["finalize"] <= GAS_FINALIZE
-    for k in (1, 32, 256):
+    for k in (1, 8, 32, 256):
         assert seen[f"settle_bets:{k}"] <= GAS_SETTLE_BASE + GAS_SETTLE_PER_BET * k
     assert seen["claim"] <= GAS_CLAIM

@@ -1,4 +1,4 @@
-"""A scripted betting history driven over RPC: what the indexer tests (and benchmarks) index.
+"""A scripted betting history driven over RPC: what the indexer tests and benchmarks index.
 
 `scripted_history(web3, deployment)` plays, on a chain where `deployment` was just deployed by
 `ape run deploy` (local roles, anvil's test accounts), every path the API has to show:
