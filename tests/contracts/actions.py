@@ -116,6 +116,20 @@ def report(
     return system.oracle.report_result(result.as_tuple(), [s.as_tuple() for s in signatures])
 
 
+def now() -> int:
+    """The chain's current timestamp."""
+    return boa.env.evm.patch.timestamp
+
+
+def events(contract, name: str, emitter=None) -> list:
+    """Events `name` emitted by `emitter` (default `contract`) in `contract`'s last call.
+
+    Read them right after the call: any other call, a view too, replaces the logs.
+    """
+    address = (emitter or contract).address
+    return [e for e in contract.get_logs() if type(e).__name__ == name and e.address == address]
+
+
 def time_travel(seconds: int) -> None:
     boa.env.time_travel(seconds=seconds)
 

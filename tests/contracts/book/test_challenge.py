@@ -11,21 +11,17 @@ pytestmark = pytest.mark.unit
 STATE_PROPOSED, STATE_CHALLENGED, STATE_FINAL = 4, 5, 6
 
 
-def _now() -> int:
-    return boa.env.evm.patch.timestamp
-
-
 @pytest.fixture
 def proposed(system, book, game) -> int:
     """Game 1 with a 2-1 result proposed at kickoff; returns the end of its window."""
-    actions.time_travel(book.game(game).kickoff - _now())
+    actions.time_travel(book.game(game).kickoff - actions.now())
     actions.report(system, game, 2, 1)
     return book.game(game).deadline
 
 
 def test_default_behavior(book, guardian, game, proposed):
     actions.time_travel(600)
-    void_after = _now() + book.void_delay()
+    void_after = actions.now() + book.void_delay()
 
     book.challenge(game, sender=guardian)
 
@@ -40,13 +36,13 @@ def test_default_behavior(book, guardian, game, proposed):
 
 
 def test_last_second_of_window(book, guardian, game, proposed):
-    actions.time_travel(proposed - _now() - 1)
+    actions.time_travel(proposed - actions.now() - 1)
     book.challenge(game, sender=guardian)
     assert book.game(game).state == STATE_CHALLENGED
 
 
 def test_window_closed_at_deadline(book, guardian, game, proposed):
-    actions.time_travel(proposed - _now())
+    actions.time_travel(proposed - actions.now())
     with boa.reverts("book: challenge window closed"):
         book.challenge(game, sender=guardian)
     assert book.game(game).state == STATE_PROPOSED
@@ -90,7 +86,7 @@ def test_challenged_twice(book, guardian, game, proposed):
 
 
 def test_final(book, guardian, game, proposed):
-    actions.time_travel(proposed - _now())
+    actions.time_travel(proposed - actions.now())
     book.finalize(game)
     with boa.reverts("book: result not proposed"):
         book.challenge(game, sender=guardian)
@@ -108,7 +104,7 @@ def test_cancelled_proposal(system, book, guardian, game):
 
 def test_blocks_finalize(book, guardian, game, proposed):
     book.challenge(game, sender=guardian)
-    actions.time_travel(proposed - _now())
+    actions.time_travel(proposed - actions.now())
     with boa.reverts("book: result not proposed"):
         book.finalize(game)
 
@@ -118,7 +114,7 @@ def test_uses_void_delay_in_force(book, admin, guardian, game, proposed):
 
     book.challenge(game, sender=guardian)
 
-    assert book.game(game).deadline == _now() + 7_200
+    assert book.game(game).deadline == actions.now() + 7_200
 
 
 def test_not_paused(book, guardian, game, proposed):

@@ -14,11 +14,6 @@ ONE = actions.ONE
 BET_ABI = ["address", "uint64", "uint64", "uint8", "uint128", "uint128"]
 
 
-def _events(contract, name: str) -> list:
-    """Events `name` emitted by `contract` in its last call (read it before any other call)."""
-    return [e for e in contract.get_logs() if type(e).__name__ == name and e.address == contract.address]
-
-
 def _bet_id(bet: actions.Bet) -> bytes:
     return keccak(encode(BET_ABI, list(bet.as_tuple())))
 
@@ -40,7 +35,7 @@ def test_default_behavior(book, home_bet, home_win):
 
     amount = book.claim(home_bet.as_tuple(), sender=home_bet.bettor)
 
-    [event] = _events(book, "BetSettled")
+    [event] = actions.events(book, "BetSettled")
     assert amount == 195 * ONE == home_bet.payout
     assert (event.bet_id, event.bettor, event.market) == (_bet_id(home_bet), home_bet.bettor, home_bet.market)
     assert (event.grade, event.amount) == (Grade.WIN, 195 * ONE)
@@ -53,7 +48,7 @@ def test_anyone_may_claim_for_the_bettor(book, keeper, home_bet, home_win):
 
     amount = book.claim(home_bet.as_tuple(), sender=keeper)
 
-    [event] = _events(book, "BetSettled")
+    [event] = actions.events(book, "BetSettled")
     assert amount == home_bet.payout
     assert event.bettor == home_bet.bettor
     assert book.balanceOf(home_bet.bettor) == balance + home_bet.payout
@@ -67,7 +62,7 @@ def test_losing_bet_claims_nothing(system, book, ready, funded_bettor, home_bet)
 
     amount = book.claim(draw.as_tuple(), sender=funded_bettor)
 
-    [event] = _events(book, "BetSettled")
+    [event] = actions.events(book, "BetSettled")
     assert amount == 0
     assert (event.grade, event.amount) == (Grade.LOSS, 0)
     assert book.balanceOf(funded_bettor) == balance
@@ -78,7 +73,7 @@ def test_cancelled_game_returns_the_stake(system, book, game, home_bet):
     actions.settle_game(system, game, 0, 0, ResultStatus.CANCELLED)
 
     assert book.claim(home_bet.as_tuple(), sender=home_bet.bettor) == home_bet.stake
-    assert _events(book, "BetSettled")[0].grade == Grade.PUSH
+    assert actions.events(book, "BetSettled")[0].grade == Grade.PUSH
 
 
 def test_works_while_paused(book, guardian, home_bet, home_win):

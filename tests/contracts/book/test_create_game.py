@@ -3,6 +3,7 @@
 import boa
 import pytest
 
+from tests.contracts import actions
 from tests.contracts.actions import ONE
 from tests.contracts.book.tokens import deploy_book_over
 
@@ -16,12 +17,8 @@ MAX_CAP_TOKENS = 2**36 - 1
 MAX_CAP = MAX_CAP_TOKENS * ONE
 
 
-def _now() -> int:
-    return boa.env.evm.patch.timestamp
-
-
 def test_default_behavior(book, operator):
-    kickoff = _now() + 3_600
+    kickoff = actions.now() + 3_600
     void_after = kickoff + 86_400 * 3  # the deployed void delay
 
     book.create_game(7, kickoff, 5_000 * ONE, 20_000 * ONE, sender=operator)
@@ -40,7 +37,7 @@ def test_default_behavior(book, operator):
 
 
 def test_admin_may_create(book, admin):
-    kickoff = _now() + 60
+    kickoff = actions.now() + 60
 
     book.create_game(2, kickoff, ONE, 2 * ONE, sender=admin)
 
@@ -52,38 +49,38 @@ def test_admin_may_create(book, admin):
 def test_not_operator(book, system, attacker, guardian, role):
     caller = {"attacker": attacker, "pricer": system.pricer.address, "guardian": guardian}[role]
     with boa.reverts("book: not operator"):
-        book.create_game(1, _now() + 3_600, ONE, ONE, sender=caller)
+        book.create_game(1, actions.now() + 3_600, ONE, ONE, sender=caller)
 
 
 def test_revoked_operator(book, admin, operator):
     book.set_operator(operator, False, sender=admin)
     with boa.reverts("book: not operator"):
-        book.create_game(1, _now() + 3_600, ONE, ONE, sender=operator)
+        book.create_game(1, actions.now() + 3_600, ONE, ONE, sender=operator)
 
 
 @pytest.mark.parametrize("game", [0, MAX_GAME_ID + 1, 2**256 - 1])
 def test_bad_game_id(book, operator, game):
     with boa.reverts("book: bad game id"):
-        book.create_game(game, _now() + 3_600, ONE, ONE, sender=operator)
+        book.create_game(game, actions.now() + 3_600, ONE, ONE, sender=operator)
 
 
 @pytest.mark.parametrize("game", [1, MAX_GAME_ID])
 def test_game_id_bounds_accepted(book, operator, game):
-    book.create_game(game, _now() + 3_600, ONE, ONE, sender=operator)
+    book.create_game(game, actions.now() + 3_600, ONE, ONE, sender=operator)
     assert book.game(game).state == STATE_OPEN
 
 
 def test_game_exists(book, operator):
-    book.create_game(1, _now() + 3_600, ONE, ONE, sender=operator)
+    book.create_game(1, actions.now() + 3_600, ONE, ONE, sender=operator)
     with boa.reverts("book: game exists"):
-        book.create_game(1, _now() + 7_200, 2 * ONE, 2 * ONE, sender=operator)
+        book.create_game(1, actions.now() + 7_200, 2 * ONE, 2 * ONE, sender=operator)
     assert book.game(1).market_cap == ONE
 
 
 @pytest.mark.parametrize("offset", [0, -1, -86_400])
 def test_kickoff_not_in_future(book, operator, offset):
     with boa.reverts("book: bad kickoff"):
-        book.create_game(1, _now() + offset, ONE, ONE, sender=operator)
+        book.create_game(1, actions.now() + offset, ONE, ONE, sender=operator)
 
 
 @pytest.mark.parametrize("kickoff", [MAX_KICKOFF + 1, 2**40 - 1, 2**256 - 1])
@@ -95,7 +92,7 @@ def test_kickoff_too_far(book, operator, kickoff):
 @pytest.mark.parametrize("kickoff", ["next second", "max"])
 def test_kickoff_bounds_accepted(book, admin, operator, kickoff):
     book.set_params(60, 86_400 * 30, sender=admin)  # the longest void delay must still fit
-    at = _now() + 1 if kickoff == "next second" else MAX_KICKOFF
+    at = actions.now() + 1 if kickoff == "next second" else MAX_KICKOFF
 
     book.create_game(1, at, ONE, ONE, sender=operator)
 
@@ -104,7 +101,7 @@ def test_kickoff_bounds_accepted(book, admin, operator, kickoff):
 
 
 def test_void_deadline_uses_void_delay_at_creation(book, admin, operator):
-    kickoff = _now() + 3_600
+    kickoff = actions.now() + 3_600
     book.set_params(3_600, 7_200, sender=admin)
 
     book.create_game(1, kickoff, ONE, ONE, sender=operator)
@@ -123,7 +120,7 @@ def test_cap_unit_is_one_whole_token(book):
 )
 def test_cap_not_whole_tokens(book, operator, caps):
     with boa.reverts("book: cap not whole tokens"):
-        book.create_game(1, _now() + 3_600, *caps, sender=operator)
+        book.create_game(1, actions.now() + 3_600, *caps, sender=operator)
     assert book.game_state(1) == 0
 
 
@@ -139,13 +136,13 @@ def test_cap_not_whole_tokens(book, operator, caps):
 )
 def test_cap_too_large(book, operator, caps):
     with boa.reverts("book: cap too large"):
-        book.create_game(1, _now() + 3_600, *caps, sender=operator)
+        book.create_game(1, actions.now() + 3_600, *caps, sender=operator)
     assert book.game_state(1) == 0
 
 
 @pytest.mark.parametrize("caps", [(MAX_CAP, MAX_CAP), (0, 0), (ONE, MAX_CAP), (MAX_CAP, 0)])
 def test_cap_bounds_accepted(book, operator, caps):
-    book.create_game(1, _now() + 3_600, *caps, sender=operator)
+    book.create_game(1, actions.now() + 3_600, *caps, sender=operator)
 
     [event] = book.get_logs()
     assert (event.market_cap, event.game_cap) == caps
@@ -162,7 +159,7 @@ def test_cap_unit_follows_token_decimals(admin, decimals, cap):
     book = deploy_book_over(decimals, admin)
     assert book.CAP_UNIT() == 10**decimals
 
-    book.create_game(1, _now() + 3_600, cap, cap, sender=admin)
+    book.create_game(1, actions.now() + 3_600, cap, cap, sender=admin)
 
     g = book.game(1)
     assert (g.market_cap, g.game_cap) == (cap, cap)
@@ -182,4 +179,4 @@ def test_caps_checked_in_token_decimals(admin, decimals, cap, reason):
     book = deploy_book_over(decimals, admin)
 
     with boa.reverts(reason):
-        book.create_game(1, _now() + 3_600, cap, cap, sender=admin)
+        book.create_game(1, actions.now() + 3_600, cap, cap, sender=admin)

@@ -40,18 +40,13 @@ def transferFrom(owner: address, to: address, amount: uint256) -> bool:
 """
 
 
-def _events(contract, name: str) -> list:
-    """Events `name` emitted by `contract` in its last call (read it before any other call)."""
-    return [e for e in contract.get_logs() if type(e).__name__ == name and e.address == contract.address]
-
-
 def test_default_behavior(book, token, bettor):
     token.faucet(2 * AMOUNT, sender=bettor)
     token.approve(book.address, 2 * AMOUNT, sender=bettor)
 
     book.deposit(AMOUNT, sender=bettor)
 
-    [deposit] = _events(book, "Deposit")
+    [deposit] = actions.events(book, "Deposit")
     assert (deposit.account, deposit.amount) == (bettor, AMOUNT)
     assert book.balanceOf(bettor) == AMOUNT
     assert token.balanceOf(bettor) == AMOUNT

@@ -24,11 +24,6 @@ def sign_permit(
     return signing.sign_permit(signer.key, permit, chain_id, str(token.address), "Mock USD").as_tuple()
 
 
-def _events(contract, name: str) -> list:
-    """Events `name` emitted by `contract` in its last call (read it before any other call)."""
-    return [e for e in contract.get_logs() if type(e).__name__ == name and e.address == contract.address]
-
-
 @pytest.fixture
 def bettor(token) -> str:
     """A bettor with a key (permits are signatures) and AMOUNT in their wallet, no approval."""
@@ -47,7 +42,7 @@ def test_default_behavior(book, token, bettor, deadline):
 
     book.deposit_with_permit(AMOUNT, deadline, permit, sender=bettor)
 
-    [deposit] = _events(book, "Deposit")
+    [deposit] = actions.events(book, "Deposit")
     assert (deposit.account, deposit.amount) == (bettor, AMOUNT)
     assert book.balanceOf(bettor) == AMOUNT
     assert token.balanceOf(bettor) == 0
@@ -66,7 +61,7 @@ def test_front_run_permit_still_deposits(book, token, bettor, attacker, deadline
 
     book.deposit_with_permit(AMOUNT, deadline, permit, sender=bettor)
 
-    [deposit] = _events(book, "Deposit")
+    [deposit] = actions.events(book, "Deposit")
     assert (deposit.account, deposit.amount) == (bettor, AMOUNT)
     assert book.balanceOf(bettor) == AMOUNT
     assert book.balanceOf(attacker) == 0

@@ -24,14 +24,6 @@ STATE_FINAL = 6
 ZERO = b"\x00" * 32
 
 
-def _now() -> int:
-    return boa.env.evm.patch.timestamp
-
-
-def _events(contract, name: str) -> list:
-    return [e for e in contract.get_logs() if type(e).__name__ == name]
-
-
 def _accumulate(prev: bytes, game: int, status: int, home: int, away: int) -> bytes:
     return keccak(
         encode(["bytes32", "uint256", "uint256", "uint256", "uint256"], [prev, game, status, home, away])
@@ -57,11 +49,11 @@ def _exact_due(g, stake: int, payout: int) -> Fraction:
 def _propose_and_wait(system, game: int, home: int, away: int, status=ResultStatus.FINAL) -> int:
     """Report at or after kickoff; returns the end of the challenge window."""
     kickoff = system.book.game(game).kickoff
-    if _now() < kickoff:
-        actions.time_travel(kickoff - _now())
+    if actions.now() < kickoff:
+        actions.time_travel(kickoff - actions.now())
     actions.report(system, game, home, away, status)
     deadline = system.book.game(game).deadline
-    actions.time_travel(deadline - _now())
+    actions.time_travel(deadline - actions.now())
     return deadline
 
 
@@ -83,15 +75,15 @@ def test_default_behavior(system, book, vault, token, keeper, game, bets, home, 
     assert (book.headroom(), book.upside()) == (assets - 15 * ONE, 57 * ONE)
     vault_tokens, book_tokens = token.balanceOf(vault), token.balanceOf(book)
     deadline = _propose_and_wait(system, game, home, away)
-    assert _now() == deadline  # exactly at the end of the window
+    assert actions.now() == deadline  # exactly at the end of the window
     # proposing took the reserve out of the game's view but not out of the risk word
     assert book.game(game).reserve == 0
     assert (book.headroom(), book.upside()) == (assets - 15 * ONE, 57 * ONE)
 
     book.finalize(game, sender=keeper)
 
-    [finalized] = _events(book, "ResultFinalized")
-    [settled] = _events(book, "Settled")
+    [finalized] = actions.events(book, "ResultFinalized")
+    [settled] = actions.events(book, "Settled", emitter=system.vault)
     accumulator = _accumulate(ZERO, game, FINAL, home, away)
     assert (finalized.game, finalized.status, finalized.home, finalized.away) == (game, FINAL, home, away)
     assert (finalized.vault_net, finalized.accumulator) == (vault_net, accumulator)
@@ -117,7 +109,7 @@ def test_default_behavior(system, book, vault, token, keeper, game, bets, home, 
 def test_challenge_window_open(system, book, game, bets):
     deadline = _propose_and_wait(system, game, 1, 0)
     actions.time_travel(-1)
-    assert _now() == deadline - 1
+    assert actions.now() == deadline - 1
     with boa.reverts("book: challenge window open"):
         book.finalize(game)
 
@@ -161,9 +153,9 @@ def test_game_without_markets(system, book, vault, game):
 
     book.finalize(game)
 
-    [finalized] = _events(book, "ResultFinalized")
+    [finalized] = actions.events(book, "ResultFinalized")
     assert finalized.vault_net == 0
-    assert _events(book, "Settled") == []
+    assert actions.events(book, "Settled", emitter=system.vault) == []
     assert vault.totalAssets() == assets
 
 
@@ -173,7 +165,7 @@ def test_cancelled_result_moves_nothing(system, book, vault, token, game, bets):
 
     book.finalize(game)
 
-    [finalized] = _events(book, "ResultFinalized")
+    [finalized] = actions.events(book, "ResultFinalized")
     assert (finalized.status, finalized.vault_net) == (CANCELLED, 0)
     assert finalized.accumulator == _accumulate(ZERO, game, CANCELLED, 0, 0)
     assert (vault.totalAssets(), token.balanceOf(book)) == (assets, book_tokens)
@@ -216,7 +208,7 @@ def test_game_net_sums_its_markets(system, book, vault, game, bets, funded_betto
         + _market_net(Kind.TOTALS, 9, more[:2], 1, 1)
         + _market_net(Kind.HANDICAP, -2, more[2:], 1, 1)
     )
-    [finalized] = _events(book, "ResultFinalized")
+    [finalized] = actions.events(book, "ResultFinalized")
     assert finalized.vault_net == expected
     assert vault.totalAssets() == assets - expected
 
@@ -230,7 +222,7 @@ def test_half_win_rounds_the_vaults_debt_up(system, book, vault, token, ready, g
     book.finalize(game)
 
     # the net of 3_000_001 is owed half: 1_500_000.5 rounds up to 1_500_001
-    [finalized] = _events(book, "ResultFinalized")
+    [finalized] = actions.events(book, "ResultFinalized")
     assert finalized.vault_net == 1_500_001
     assert vault.totalAssets() == assets - 1_500_001
     # the bettor gets (6_000_002 + 3_000_001) // 2; the half unit stays in the book
@@ -311,7 +303,7 @@ def _run_lifecycle(system, kind: Kind, line: int, home: int, away: int, unit: in
     cancelled = status == ResultStatus.CANCELLED
     for bet in placed:
         assert book.settle_bets([bet.as_tuple()]) == 1
-        [settled] = _events(book, "BetSettled")
+        [settled] = actions.events(book, "BetSettled")
         g = grade(kind, line, bet.outcome, home, away, cancelled)
         assert (settled.grade, settled.amount) == (int(g), amount_due(g, bet.stake, bet.payout))
         assert _solvent(system, bettors)

@@ -7,7 +7,6 @@ holds and zeros for the rest; the reserve stays held in `headroom` until
 the result is final.
 """
 
-import boa
 import pytest
 
 from oracle.markets import ResultStatus
@@ -21,10 +20,6 @@ STATE_PROPOSED, STATE_CHALLENGED, STATE_FINAL = 4, 5, 6
 MARKET_CAP, GAME_CAP = 10**6 * ONE, 10**7 * ONE  # actions.create_game's defaults
 
 
-def _now() -> int:
-    return boa.env.evm.patch.timestamp
-
-
 def _bring_to(system, game: int, state: int) -> None:
     """Move an open `game` (kickoff in the future) into `state` by the real paths."""
     book = system.book
@@ -33,7 +28,7 @@ def _bring_to(system, game: int, state: int) -> None:
     if state == STATE_CLOSED:
         book.set_live(game, False, sender=system.operator)
     if state >= STATE_PROPOSED:
-        actions.time_travel(book.game(game).kickoff - _now())
+        actions.time_travel(book.game(game).kickoff - actions.now())
         actions.report(system, game, 2, 1)
     if state == STATE_CHALLENGED:
         book.challenge(game, sender=system.guardian)
@@ -59,11 +54,11 @@ def test_default_behavior(system, book, game, bet):
     assert (g.home, g.away, g.cancelled, g.deadline) == (0, 0, False, void_after)
     assert book.game_state(game) == STATE_OPEN
 
-    actions.time_travel(kickoff - _now())
+    actions.time_travel(kickoff - actions.now())
     actions.report(system, game, 2, 1)
 
     g = book.game(game)
-    final_after = _now() + book.challenge_window()
+    final_after = actions.now() + book.challenge_window()
     assert (g.kickoff, g.epoch, g.state, g.market_count) == (kickoff, 0, STATE_PROPOSED, 1)
     assert (g.home, g.away, g.cancelled, g.deadline) == (2, 1, False, final_after)
     assert (g.market_cap, g.game_cap, g.reserve) == (0, 0, 0)
@@ -112,8 +107,8 @@ def test_result_phase(system, book, game, bet, state):
     assert (g.home, g.away, g.cancelled) == (2, 1, False)
     assert (g.market_cap, g.game_cap, g.reserve) == (0, 0, 0)
     expected_deadline = {
-        STATE_PROPOSED: _now() + book.challenge_window(),
-        STATE_CHALLENGED: _now() + book.void_delay(),
+        STATE_PROPOSED: actions.now() + book.challenge_window(),
+        STATE_CHALLENGED: actions.now() + book.void_delay(),
         STATE_FINAL: 0,
     }[state]
     assert g.deadline == expected_deadline
@@ -146,7 +141,7 @@ def test_reserve_held_through_a_challenge(system, book, vault, admin, game, bet)
 
 
 def test_void_from_the_betting_phase(book, game, bet):
-    actions.time_travel(book.game(game).deadline - _now())
+    actions.time_travel(book.game(game).deadline - actions.now())
 
     book.void_game(game)
 
@@ -176,7 +171,7 @@ def test_max_fields_do_not_overlap(system, book, admin, operator):
     assert (g.market_cap, g.game_cap, g.reserve, g.market_count) == (max_cap, max_cap, 0, 0)
     assert g.deadline == kickoff + 86_400 * 30
 
-    actions.time_travel(kickoff - _now())
+    actions.time_travel(kickoff - actions.now())
     actions.report(system, 2**48 - 1, 1_000, 1_000)
 
     g = book.game(2**48 - 1)

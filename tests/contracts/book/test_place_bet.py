@@ -27,11 +27,6 @@ SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 BET_ABI = ["address", "uint64", "uint64", "uint8", "uint128", "uint128"]
 
 
-def _events(contract, name: str) -> list:
-    """Events `name` emitted by `contract` in its last call (read it before any other call)."""
-    return [e for e in contract.get_logs() if type(e).__name__ == name and e.address == contract.address]
-
-
 def _bet_id(bet: actions.Bet) -> bytes:
     return keccak(encode(BET_ABI, list(bet.as_tuple())))
 
@@ -57,7 +52,7 @@ def test_default_behavior(system, book, token, ready, funded_bettor, liquidity):
 
     bet_id = _submit(book, quote, signature, funded_bettor, outcome=0, stake=STAKE, min_odds=19_500)
 
-    [placed] = _events(book, "BetPlaced")
+    [placed] = actions.events(book, "BetPlaced")
     expected = actions.Bet(funded_bettor, 0, ready, 0, STAKE, 195 * ONE)
     assert bet_id == placed.bet_id == _bet_id(expected)
     assert (placed.bettor, placed.market, placed.nonce, placed.outcome) == (funded_bettor, ready, 0, 0)
@@ -314,7 +309,7 @@ def test_accepts_odds_at_their_bounds(system, book, ready, funded_bettor, odds):
 
     _submit(book, quote, signature, funded_bettor, outcome=1, stake=MIN_STAKE)
 
-    assert _events(book, "BetPlaced")[0].payout == MIN_STAKE * odds // 10_000
+    assert actions.events(book, "BetPlaced")[0].payout == MIN_STAKE * odds // 10_000
 
 
 def test_min_odds_boundary(system, book, ready, funded_bettor):

@@ -14,14 +14,6 @@ STATE_OPEN, STATE_LIVE, STATE_CLOSED, STATE_PROPOSED, STATE_CHALLENGED, STATE_FI
 MAX_SCORE = 1_000  # constants.vy
 
 
-def _now() -> int:
-    return boa.env.evm.patch.timestamp
-
-
-def _events(contract, name: str) -> list:
-    return [e for e in contract.get_logs() if type(e).__name__ == name]
-
-
 def _propose(book, oracle, game, status, home, away, signers=0b1):
     """Call the Book as the oracle itself would."""
     with boa.env.prank(oracle.address):
@@ -31,7 +23,7 @@ def _propose(book, oracle, game, status, home, away, signers=0b1):
 @pytest.fixture
 def kicked_off(book, game) -> int:
     """Game 1 at its kickoff second."""
-    actions.time_travel(book.game(game).kickoff - _now())
+    actions.time_travel(book.game(game).kickoff - actions.now())
     return game
 
 
@@ -41,8 +33,8 @@ def test_default_behavior(system, book, oracle, kicked_off):
 
     assert actions.report(system, game, 3, 1) is True
 
-    [event] = _events(oracle, "ResultProposed")
-    deadline = _now() + book.challenge_window()
+    [event] = actions.events(oracle, "ResultProposed", emitter=system.book)
+    deadline = actions.now() + book.challenge_window()
     # the first two reporters (indexes 0 and 1) signed
     assert (event.game, event.status, event.home, event.away) == (game, FINAL, 3, 1)
     assert (event.signers, event.final_after) == (0b11, deadline)
@@ -57,7 +49,7 @@ def test_keeps_the_reserve_held(system, book, vault, game, ready, funded_bettor)
     actions.place_bet(system, funded_bettor, ready, 0, 100 * actions.ONE)  # home net +95
     headroom, upside = book.headroom(), book.upside()
     assert (headroom, book.game(game).reserve) == (vault.totalAssets() - 95 * actions.ONE, 95 * actions.ONE)
-    actions.time_travel(book.game(game).kickoff - _now())
+    actions.time_travel(book.game(game).kickoff - actions.now())
 
     actions.report(system, game, 0, 0)
 
@@ -69,13 +61,13 @@ def test_keeps_the_reserve_held(system, book, vault, game, ready, funded_bettor)
 def test_signer_bitmap_is_the_oracles(system, book, oracle, kicked_off):
     result, signatures = actions.sign_game_result(system, kicked_off, 1, 1, signers=3)
     oracle.report_result(result.as_tuple(), [signatures[0].as_tuple(), signatures[2].as_tuple()])
-    [event] = _events(oracle, "ResultProposed")
+    [event] = actions.events(oracle, "ResultProposed", emitter=system.book)
     assert event.signers == 0b101
 
 
 def test_below_quorum_proposes_nothing(system, book, oracle, kicked_off):
     assert actions.report(system, kicked_off, 2, 2, signers=1) is False
-    assert _events(oracle, "ResultProposed") == []
+    assert actions.events(oracle, "ResultProposed", emitter=system.book) == []
     assert book.game(kicked_off).state == STATE_OPEN
 
 
@@ -107,7 +99,7 @@ def test_unknown_game(system, book, oracle):
 
 
 def test_final_before_kickoff(system, book, oracle, game):
-    actions.time_travel(book.game(game).kickoff - _now() - 1)
+    actions.time_travel(book.game(game).kickoff - actions.now() - 1)
     with boa.reverts("book: game not started"):
         actions.report(system, game, 1, 0)
     with boa.reverts("book: game not started"):
@@ -122,10 +114,14 @@ def test_final_at_kickoff(system, book, kicked_off):
 def test_cancelled_before_kickoff(system, book, oracle, game):
     assert actions.report(system, game, 0, 0, ResultStatus.CANCELLED) is True
 
-    [event] = _events(oracle, "ResultProposed")
+    [event] = actions.events(oracle, "ResultProposed", emitter=system.book)
     assert (event.status, event.home, event.away) == (CANCELLED, 0, 0)
     g = book.game(game)
-    assert (g.state, g.cancelled, g.deadline) == (STATE_PROPOSED, True, _now() + book.challenge_window())
+    assert (g.state, g.cancelled, g.deadline) == (
+        STATE_PROPOSED,
+        True,
+        actions.now() + book.challenge_window(),
+    )
 
 
 @pytest.mark.parametrize("status", [0, 3, 255])

@@ -16,14 +16,6 @@ STATE_CHALLENGED, STATE_FINAL = 5, 6
 MAX_SCORE = 1_000
 
 
-def _now() -> int:
-    return boa.env.evm.patch.timestamp
-
-
-def _events(contract, name: str) -> list:
-    return [e for e in contract.get_logs() if type(e).__name__ == name]
-
-
 def _accumulate(prev: bytes, game: int, status: int, home: int, away: int) -> bytes:
     return keccak(
         encode(["bytes32", "uint256", "uint256", "uint256", "uint256"], [prev, game, status, home, away])
@@ -43,7 +35,7 @@ def bets(system, ready, funded_bettor) -> list:
 @pytest.fixture
 def challenged(system, book, guardian, game, bets) -> int:
     """A wrong 0-3 result proposed at kickoff and challenged by the guardian."""
-    actions.time_travel(book.game(game).kickoff - _now())
+    actions.time_travel(book.game(game).kickoff - actions.now())
     actions.report(system, game, 0, 3)
     book.challenge(game, sender=guardian)
     return game
@@ -54,7 +46,7 @@ def test_default_behavior(book, vault, admin, funded_bettor, challenged, bets):
 
     book.resolve_challenge(challenged, FINAL, 2, 1, sender=admin)
 
-    [finalized] = _events(book, "ResultFinalized")
+    [finalized] = actions.events(book, "ResultFinalized")
     accumulator = _accumulate(b"\x00" * 32, challenged, FINAL, 2, 1)
     assert (finalized.game, finalized.status, finalized.home, finalized.away) == (challenged, FINAL, 2, 1)
     assert (finalized.vault_net, finalized.accumulator) == (15 * ONE, accumulator)
@@ -80,7 +72,7 @@ def test_admin_cancels(book, vault, admin, funded_bettor, challenged, bets):
 
     book.resolve_challenge(challenged, CANCELLED, 0, 0, sender=admin)
 
-    [finalized] = _events(book, "ResultFinalized")
+    [finalized] = actions.events(book, "ResultFinalized")
     assert (finalized.status, finalized.home, finalized.away, finalized.vault_net) == (CANCELLED, 0, 0, 0)
     assert book.game(challenged).cancelled is True
     assert vault.totalAssets() == assets
@@ -116,7 +108,7 @@ def test_not_challenged(system, book, admin, operator, game, state):
         book.set_live(game, True, sender=operator)
         book.set_live(game, False, sender=operator)
     elif state != "open":
-        actions.time_travel(book.game(game).kickoff - _now())
+        actions.time_travel(book.game(game).kickoff - actions.now())
         actions.report(system, game, 1, 0)
         if state == "final":
             actions.time_travel(book.challenge_window())
@@ -148,12 +140,12 @@ def test_game_not_started(system, book, admin, guardian, game):
 
     with boa.reverts("book: game not started"):
         book.resolve_challenge(game, FINAL, 1, 0, sender=admin)
-    actions.time_travel(book.game(game).kickoff - _now())
+    actions.time_travel(book.game(game).kickoff - actions.now())
     book.resolve_challenge(game, FINAL, 1, 0, sender=admin)
     assert book.game(game).state == STATE_FINAL
 
 
 def test_after_void_deadline(book, admin, challenged):
-    actions.time_travel(book.game(challenged).deadline - _now())
+    actions.time_travel(book.game(challenged).deadline - actions.now())
     book.resolve_challenge(challenged, FINAL, 1, 1, sender=admin)
     assert (book.game(challenged).state, book.game(challenged).home) == (STATE_FINAL, 1)

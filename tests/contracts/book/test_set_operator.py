@@ -4,15 +4,12 @@ import boa
 import pytest
 
 from oracle.markets import Kind
+from tests.contracts import actions
 from tests.contracts.actions import ONE
 
 pytestmark = pytest.mark.unit
 
 ZERO = "0x0000000000000000000000000000000000000000"
-
-
-def _now() -> int:
-    return boa.env.evm.patch.timestamp
 
 
 @pytest.fixture
@@ -29,7 +26,7 @@ def test_default_behavior(book, admin, keeper_operator):
     assert type(event).__name__ == "OperatorSet"
     assert (event.operator, event.is_operator) == (keeper_operator, True)
     assert book.is_operator(keeper_operator) is True
-    book.create_game(9, _now() + 60, ONE, ONE, sender=keeper_operator)
+    book.create_game(9, actions.now() + 60, ONE, ONE, sender=keeper_operator)
     book.add_market(9, int(Kind.ONE_X_TWO), 0, sender=keeper_operator)
     book.set_live(9, True, sender=keeper_operator)
     assert book.game(9).market_count == 1
@@ -42,7 +39,7 @@ def test_revoke(book, admin, operator, game):
     assert (event.operator, event.is_operator) == (operator, False)
     assert book.is_operator(operator) is False
     with boa.reverts("book: not operator"):
-        book.create_game(2, _now() + 60, ONE, ONE, sender=operator)
+        book.create_game(2, actions.now() + 60, ONE, ONE, sender=operator)
     with boa.reverts("book: not operator"):
         book.add_market(game, int(Kind.ONE_X_TWO), 0, sender=operator)
     with boa.reverts("book: not operator"):

@@ -12,10 +12,6 @@ MIN_CHALLENGE_WINDOW, MAX_CHALLENGE_WINDOW = 60, 86_400 * 7
 MIN_VOID_DELAY, MAX_VOID_DELAY = 3_600, 86_400 * 30
 
 
-def _now() -> int:
-    return boa.env.evm.patch.timestamp
-
-
 def test_default_behavior(book, admin):
     assert (book.challenge_window(), book.void_delay()) == (3_600, 86_400 * 3)
 
@@ -57,24 +53,24 @@ def test_not_owner(book, attacker, operator, guardian, role):
 
 
 def test_running_proposal_keeps_its_window(system, book, admin, game):
-    actions.time_travel(book.game(game).kickoff - _now())
+    actions.time_travel(book.game(game).kickoff - actions.now())
     actions.report(system, game, 1, 0)
-    deadline = _now() + 3_600
+    deadline = actions.now() + 3_600
 
     book.set_params(MAX_CHALLENGE_WINDOW, MAX_VOID_DELAY, sender=admin)
 
     assert book.game(game).deadline == deadline
-    actions.time_travel(deadline - _now())
+    actions.time_travel(deadline - actions.now())
     book.finalize(game)
 
 
 def test_later_proposals_use_new_window(system, book, admin, game):
     book.set_params(MIN_CHALLENGE_WINDOW, MIN_VOID_DELAY, sender=admin)
-    actions.time_travel(book.game(game).kickoff - _now())
+    actions.time_travel(book.game(game).kickoff - actions.now())
 
     actions.report(system, game, 1, 0)
 
-    assert book.game(game).deadline == _now() + MIN_CHALLENGE_WINDOW
+    assert book.game(game).deadline == actions.now() + MIN_CHALLENGE_WINDOW
 
 
 def test_created_game_keeps_its_void_deadline(system, book, admin, game):

@@ -24,11 +24,6 @@ GRADED_BETS = [
 ]
 
 
-def _events(contract, name: str) -> list:
-    """Events `name` emitted by `contract` in its last call (read it before any other call)."""
-    return [e for e in contract.get_logs() if type(e).__name__ == name and e.address == contract.address]
-
-
 def _bet_id(bet: actions.Bet) -> bytes:
     return keccak(encode(BET_ABI, list(bet.as_tuple())))
 
@@ -69,7 +64,7 @@ def test_default_behavior(system, book, keeper, liquidity, game, funded_bettor, 
 
     settled = book.settle_bets([b.as_tuple() for b in bets], sender=keeper)
 
-    events = _events(book, "BetSettled")
+    events = actions.events(book, "BetSettled")
     assert settled == len(bets)
     assert len(events) == len(bets)
     credited = dict.fromkeys(bettors, 0)
@@ -94,7 +89,7 @@ def test_loser_is_settled_with_nothing(system, book, keeper, game, draw_bet):
 
     settled = book.settle_bets([draw_bet.as_tuple()], sender=keeper)
 
-    [event] = _events(book, "BetSettled")
+    [event] = actions.events(book, "BetSettled")
     assert settled == 1
     assert (event.bet_id, event.grade, event.amount) == (_bet_id(draw_bet), Grade.LOSS, 0)
     assert book.balanceOf(draw_bet.bettor) == balance
@@ -109,7 +104,7 @@ def test_settles_each_bet_once(system, book, keeper, game, home_bet, draw_bet):
 
     settled = book.settle_bets(batch, sender=keeper)
 
-    assert _events(book, "BetSettled") == []
+    assert actions.events(book, "BetSettled") == []
     assert settled == 0
     assert book.balanceOf(home_bet.bettor) == balance
 
@@ -121,7 +116,7 @@ def test_skips_bet_claimed_first(system, book, keeper, game, home_bet, draw_bet)
 
     settled = book.settle_bets([home_bet.as_tuple(), draw_bet.as_tuple()], sender=keeper)
 
-    [event] = _events(book, "BetSettled")
+    [event] = actions.events(book, "BetSettled")
     assert settled == 1
     assert event.bet_id == _bet_id(draw_bet)
     assert book.balanceOf(home_bet.bettor) == balance + home_bet.payout
@@ -135,7 +130,7 @@ def test_skips_forged_bets(system, book, keeper, attacker, game, home_bet):
 
     settled = book.settle_bets([inflated.as_tuple(), stolen.as_tuple(), home_bet.as_tuple()], sender=keeper)
 
-    [event] = _events(book, "BetSettled")
+    [event] = actions.events(book, "BetSettled")
     assert settled == 1
     assert event.bet_id == _bet_id(home_bet)
     assert book.balanceOf(home_bet.bettor) == balance + home_bet.payout
@@ -188,7 +183,7 @@ def test_cancelled_game_refunds_every_stake(system, book, keeper, liquidity, gam
 
     assert book.settle_bets([b.as_tuple() for b in bets], sender=keeper) == len(bets)
 
-    events = _events(book, "BetSettled")
+    events = actions.events(book, "BetSettled")
     assert [(e.grade, e.amount) for e in events] == [(Grade.PUSH, b.stake) for b in bets]
     assert book.balanceOf(funded_bettor) == balance + staked
 
@@ -204,6 +199,6 @@ def test_settles_a_full_batch(system, book, keeper, ready, funded_bettor):
     settled = book.settle_bets([b.as_tuple() for b in bets], sender=keeper)
 
     assert settled == MAX_BATCH
-    assert len(_events(book, "BetSettled")) == MAX_BATCH
+    assert len(actions.events(book, "BetSettled")) == MAX_BATCH
     assert book.balanceOf(funded_bettor) == balance + MAX_BATCH * 1_950_000
     assert not any(book.is_open(_bet_id(b)) for b in bets)

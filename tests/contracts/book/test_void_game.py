@@ -16,14 +16,6 @@ STATE_OPEN, STATE_FINAL = 1, 6
 FUNDS = 1_000 * ONE
 
 
-def _now() -> int:
-    return boa.env.evm.patch.timestamp
-
-
-def _events(contract, name: str) -> list:
-    return [e for e in contract.get_logs() if type(e).__name__ == name]
-
-
 @pytest.fixture
 def bettors(system) -> list[str]:
     bettors = [boa.env.generate_address(f"bettor {i}") for i in range(3)]
@@ -46,7 +38,7 @@ def bets(system, liquidity, game, market, bettors) -> list:
 
 
 def _to_void_deadline(book, game: int, early: int = 0) -> None:
-    actions.time_travel(book.game(game).deadline - _now() - early)
+    actions.time_travel(book.game(game).deadline - actions.now() - early)
 
 
 def test_default_behavior(system, book, vault, token, keeper, game, bets, bettors):
@@ -57,13 +49,13 @@ def test_default_behavior(system, book, vault, token, keeper, game, bets, bettor
 
     book.void_game(game, sender=keeper)
 
-    [finalized] = _events(book, "ResultFinalized")
+    [finalized] = actions.events(book, "ResultFinalized")
     accumulator = keccak(
         encode(["bytes32", "uint256", "uint256", "uint256", "uint256"], [b"\x00" * 32, game, CANCELLED, 0, 0])
     )
     assert (finalized.game, finalized.status, finalized.home, finalized.away) == (game, CANCELLED, 0, 0)
     assert (finalized.vault_net, finalized.accumulator) == (0, accumulator)
-    assert _events(book, "Settled") == []
+    assert actions.events(book, "Settled", emitter=system.vault) == []
     g = book.game(game)
     assert (g.state, g.cancelled, g.home, g.away, g.deadline, g.reserve) == (STATE_FINAL, True, 0, 0, 0, 0)
     assert (g.market_cap, g.game_cap, g.market_count) == (0, 0, 2)
@@ -106,7 +98,7 @@ def test_unknown_game(book):
 
 
 def test_result_proposed(system, book, game, bets):
-    actions.time_travel(book.game(game).kickoff - _now())
+    actions.time_travel(book.game(game).kickoff - actions.now())
     actions.report(system, game, 1, 0)
     actions.time_travel(book.void_delay() * 2)
     with boa.reverts("book: result proposed"):
@@ -131,13 +123,13 @@ def test_voided_twice(book, game):
 
 
 def test_after_challenge_clock_restarts(system, book, guardian, game, bets):
-    actions.time_travel(book.game(game).kickoff - _now() + 7_200)
+    actions.time_travel(book.game(game).kickoff - actions.now() + 7_200)
     actions.report(system, game, 2, 2)
     book.challenge(game, sender=guardian)
-    void_after = _now() + book.void_delay()
+    void_after = actions.now() + book.void_delay()
     assert void_after > book.game(game).kickoff + book.void_delay()
 
-    actions.time_travel(void_after - _now() - 1)
+    actions.time_travel(void_after - actions.now() - 1)
     with boa.reverts("book: too early to void"):
         book.void_game(game)
     actions.time_travel(1)
@@ -149,11 +141,11 @@ def test_after_challenge_clock_restarts(system, book, guardian, game, bets):
 def test_challenge_of_early_cancellation(system, book, guardian, game):
     actions.report(system, game, 0, 0, ResultStatus.CANCELLED)
     book.challenge(game, sender=guardian)
-    void_after = _now() + book.void_delay()
+    void_after = actions.now() + book.void_delay()
     # the challenge set the clock, even ahead of the kickoff-based deadline
     assert void_after < book.game(game).kickoff + book.void_delay()
 
-    actions.time_travel(void_after - _now())
+    actions.time_travel(void_after - actions.now())
     book.void_game(game)
 
     assert book.game(game).state == STATE_FINAL
@@ -164,7 +156,7 @@ def test_deadline_fixed_at_creation(book, admin, game, void_delay):
     deadline = book.game(game).deadline
     book.set_params(book.challenge_window(), void_delay, sender=admin)
 
-    actions.time_travel(deadline - _now() - 1)
+    actions.time_travel(deadline - actions.now() - 1)
     with boa.reverts("book: too early to void"):
         book.void_game(game)
     actions.time_travel(1)

@@ -10,15 +10,10 @@ pytestmark = pytest.mark.unit
 BALANCE = 1_000 * actions.ONE  # what `funded_bettor` holds
 
 
-def _events(contract, name: str) -> list:
-    """Events `name` emitted by `contract` in its last call (read it before any other call)."""
-    return [e for e in contract.get_logs() if type(e).__name__ == name and e.address == contract.address]
-
-
 def test_default_behavior(book, token, funded_bettor):
     book.withdraw(300 * actions.ONE, sender=funded_bettor)
 
-    [withdrawal] = _events(book, "Withdrawal")
+    [withdrawal] = actions.events(book, "Withdrawal")
     assert (withdrawal.account, withdrawal.amount) == (funded_bettor, 300 * actions.ONE)
     assert book.balanceOf(funded_bettor) == 700 * actions.ONE
     assert token.balanceOf(funded_bettor) == 300 * actions.ONE

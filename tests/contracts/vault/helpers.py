@@ -27,12 +27,6 @@ def ceil_div(numerator: int, denominator: int) -> int:
     return -(-numerator // denominator)
 
 
-def events(contract, name: str, emitter=None) -> list:
-    """Events `name` emitted by `emitter` (default `contract`) in `contract`'s last call."""
-    address = (emitter or contract).address
-    return [e for e in contract.get_logs() if type(e).__name__ == name and e.address == address]
-
-
 def give(system: System, who: str, assets: int) -> None:
     """Mint `assets` of the stablecoin to `who` and let the vault pull them."""
     system.token.faucet(assets, sender=who)

@@ -12,7 +12,6 @@ from tests.contracts.vault.helpers import (
     UPSIDE,
     ZERO_ADDRESS,
     donate,
-    events,
     give,
 )
 
@@ -28,7 +27,7 @@ def test_default_behavior(system, vault, token, book, lp):
 
     # an empty vault prices a unit at its 10**3 virtual shares over 1 virtual asset
     assert shares == ASSETS * 1_000
-    (event,) = events(vault, "Deposit")
+    (event,) = actions.events(vault, "Deposit")
     assert (event.sender, event.owner, event.assets, event.shares) == (lp, lp, ASSETS, shares)
     assert vault.balanceOf(lp) == vault.totalSupply() == shares
     assert vault.totalAssets() == token.balanceOf(vault.address) == ASSETS
@@ -41,7 +40,7 @@ def test_deposit_for_another_receiver(system, vault, keeper, lp):
 
     shares = vault.deposit(ASSETS, lp, sender=keeper)
 
-    (event,) = events(vault, "Deposit")
+    (event,) = actions.events(vault, "Deposit")
     assert (event.sender, event.owner, event.assets, event.shares) == (keeper, lp, ASSETS, shares)
     assert vault.balanceOf(lp) == shares
     assert vault.balanceOf(keeper) == 0

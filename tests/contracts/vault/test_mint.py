@@ -3,6 +3,7 @@
 import boa
 import pytest
 
+from tests.contracts import actions
 from tests.contracts.vault.helpers import (
     LIQUIDITY,
     ONE,
@@ -10,7 +11,6 @@ from tests.contracts.vault.helpers import (
     UPSIDE,
     ZERO_ADDRESS,
     ceil_div,
-    events,
     give,
 )
 
@@ -25,7 +25,7 @@ def test_default_behavior(system, vault, token, book, lp):
     assets = vault.mint(SHARES, lp, sender=lp)
 
     assert assets == 5 * ONE
-    (event,) = events(vault, "Deposit")
+    (event,) = actions.events(vault, "Deposit")
     assert (event.sender, event.owner, event.assets, event.shares) == (lp, lp, assets, SHARES)
     assert vault.balanceOf(lp) == vault.totalSupply() == SHARES
     assert vault.totalAssets() == token.balanceOf(vault.address) == assets
@@ -36,7 +36,7 @@ def test_default_behavior(system, vault, token, book, lp):
 def test_mint_for_another_receiver(system, vault, keeper, lp):
     give(system, keeper, 5 * ONE)
     vault.mint(SHARES, lp, sender=keeper)
-    (event,) = events(vault, "Deposit")
+    (event,) = actions.events(vault, "Deposit")
     assert (event.sender, event.owner) == (keeper, lp)
     assert (vault.balanceOf(lp), vault.balanceOf(keeper)) == (SHARES, 0)
 

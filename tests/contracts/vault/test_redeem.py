@@ -12,7 +12,6 @@ from tests.contracts.vault.helpers import (
     RESERVE,
     SUPPLY,
     ZERO_ADDRESS,
-    events,
 )
 
 pytestmark = pytest.mark.unit
@@ -24,7 +23,7 @@ def test_default_behavior(vault, token, book, liquidity, lp):
     assets = vault.redeem(SHARES, lp, lp, sender=lp)
 
     assert assets == SHARES * (LIQUIDITY + 1) // (SUPPLY + 1_000)
-    (event,) = events(vault, "Withdraw")
+    (event,) = actions.events(vault, "Withdraw")
     assert (event.sender, event.receiver, event.owner, event.assets, event.shares) == (
         lp,
         lp,
@@ -40,7 +39,7 @@ def test_default_behavior(vault, token, book, liquidity, lp):
 
 def test_redeem_to_another_receiver(vault, token, liquidity, lp, keeper):
     assets = vault.redeem(SHARES, keeper, lp, sender=lp)
-    (event,) = events(vault, "Withdraw")
+    (event,) = actions.events(vault, "Withdraw")
     assert (event.sender, event.receiver, event.owner) == (lp, keeper, lp)
     assert (token.balanceOf(keeper), token.balanceOf(lp)) == (assets, 0)
 
@@ -50,7 +49,7 @@ def test_redeem_for_another_owner_spends_allowance(vault, token, liquidity, lp, 
 
     assets = vault.redeem(SHARES, keeper, lp, sender=keeper)
 
-    (event,) = events(vault, "Withdraw")
+    (event,) = actions.events(vault, "Withdraw")
     assert (event.sender, event.receiver, event.owner, event.shares) == (keeper, keeper, lp, SHARES)
     assert vault.allowance(lp, keeper) == 7
     assert token.balanceOf(keeper) == assets

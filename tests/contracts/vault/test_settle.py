@@ -12,7 +12,6 @@ from tests.contracts.vault.helpers import (
     PAYOUT,
     RESERVE,
     UPSIDE,
-    events,
     finalize,
 )
 
@@ -23,7 +22,7 @@ def test_default_behavior(system, vault, token, book, exposed):
     """The bettor loses: the Book sends the stake over and books it as profit."""
     finalize(system, AWAY_WIN)
 
-    (event,) = events(book, "Settled", emitter=vault)
+    (event,) = actions.events(book, "Settled", emitter=vault)
     assert (event.game, event.profit, event.loss, event.total_assets) == (1, UPSIDE, 0, LIQUIDITY + UPSIDE)
     assert vault.totalAssets() == token.balanceOf(vault.address) == LIQUIDITY + UPSIDE
     assert (book.headroom(), book.upside()) == (LIQUIDITY + UPSIDE, 0)
@@ -34,7 +33,7 @@ def test_a_loss_is_paid_to_the_book(system, vault, token, book, exposed):
 
     finalize(system, HOME_WIN)
 
-    (event,) = events(book, "Settled", emitter=vault)
+    (event,) = actions.events(book, "Settled", emitter=vault)
     assert (event.game, event.profit, event.loss, event.total_assets) == (1, 0, RESERVE, LIQUIDITY - RESERVE)
     assert vault.totalAssets() == token.balanceOf(vault.address) == LIQUIDITY - RESERVE
     assert token.balanceOf(book.address) == book_before + RESERVE
@@ -44,7 +43,7 @@ def test_a_loss_is_paid_to_the_book(system, vault, token, book, exposed):
 def test_a_game_that_nets_zero_is_not_booked(system, vault, book, exposed):
     actions.settle_game(system, 1, 0, 0, ResultStatus.CANCELLED)
 
-    assert events(book, "Settled", emitter=vault) == []
+    assert actions.events(book, "Settled", emitter=vault) == []
     assert vault.totalAssets() == book.headroom() == LIQUIDITY
 
 

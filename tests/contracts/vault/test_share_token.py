@@ -6,7 +6,8 @@ from eth_utils import keccak
 
 from oracle import signing
 from oracle.signing import Permit
-from tests.contracts.vault.helpers import SUPPLY, ZERO_ADDRESS, events
+from tests.contracts import actions
+from tests.contracts.vault.helpers import SUPPLY, ZERO_ADDRESS
 from tests.deployers import account_of
 
 pytestmark = pytest.mark.unit
@@ -73,7 +74,7 @@ def test_minting_burning_and_the_minter_role_are_not_exported(vault):
 def test_transfer(vault, liquidity, lp, keeper):
     assert vault.transfer(keeper, SHARES, sender=lp)
 
-    (event,) = events(vault, "Transfer")
+    (event,) = actions.events(vault, "Transfer")
     assert (event.sender, event.receiver, event.value) == (lp, keeper, SHARES)
     assert (vault.balanceOf(lp), vault.balanceOf(keeper)) == (SUPPLY - SHARES, SHARES)
     assert vault.totalSupply() == SUPPLY
@@ -85,7 +86,7 @@ def test_transfer(vault, liquidity, lp, keeper):
 
 def test_approve_and_transfer_from(vault, liquidity, lp, keeper):
     assert vault.approve(keeper, SHARES, sender=lp)
-    (event,) = events(vault, "Approval")
+    (event,) = actions.events(vault, "Approval")
     assert (event.owner, event.spender, event.value) == (lp, keeper, SHARES)
     assert vault.allowance(lp, keeper) == SHARES
 

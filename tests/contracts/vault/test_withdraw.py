@@ -3,6 +3,7 @@
 import boa
 import pytest
 
+from tests.contracts import actions
 from tests.contracts.vault.helpers import (
     AWAY_WIN,
     HOME_WIN,
@@ -14,7 +15,6 @@ from tests.contracts.vault.helpers import (
     UPSIDE,
     ZERO_ADDRESS,
     ceil_div,
-    events,
     finalize,
 )
 
@@ -27,7 +27,7 @@ def test_default_behavior(vault, token, book, liquidity, lp):
     shares = vault.withdraw(ASSETS, lp, lp, sender=lp)
 
     assert shares == ceil_div(ASSETS * (SUPPLY + 1_000), LIQUIDITY + 1)
-    (event,) = events(vault, "Withdraw")
+    (event,) = actions.events(vault, "Withdraw")
     assert (event.sender, event.receiver, event.owner, event.assets, event.shares) == (
         lp,
         lp,
@@ -43,7 +43,7 @@ def test_default_behavior(vault, token, book, liquidity, lp):
 
 def test_withdraw_to_another_receiver(vault, token, liquidity, lp, keeper):
     vault.withdraw(ASSETS, keeper, lp, sender=lp)
-    (event,) = events(vault, "Withdraw")
+    (event,) = actions.events(vault, "Withdraw")
     assert (event.sender, event.receiver, event.owner) == (lp, keeper, lp)
     assert (token.balanceOf(keeper), token.balanceOf(lp)) == (ASSETS, 0)
 
@@ -54,7 +54,7 @@ def test_withdraw_for_another_owner_spends_allowance(vault, token, liquidity, lp
 
     assert vault.withdraw(ASSETS, keeper, lp, sender=keeper) == shares
 
-    (event,) = events(vault, "Withdraw")
+    (event,) = actions.events(vault, "Withdraw")
     assert (event.sender, event.receiver, event.owner) == (keeper, keeper, lp)
     assert vault.allowance(lp, keeper) == 0
     assert token.balanceOf(keeper) == ASSETS
