@@ -1332,8 +1332,8 @@ def _load_market(market: uint256) -> (int256[3], uint256):
     assert n != 0, "book: unknown market"
     return [
         convert(word & _MASK_84, int256) - _NET_BIAS,
-        convert((word >> 84) & _MASK_84, int256) - _NET_BIAS,
-        convert((word >> 168) & _MASK_84, int256) - _NET_BIAS,
+        convert((word >> _NET_BITS) & _MASK_84, int256) - _NET_BIAS,
+        convert((word >> 2 * _NET_BITS) & _MASK_84, int256) - _NET_BIAS,
     ], n
 
 
@@ -1345,8 +1345,8 @@ def _store_market(market: uint256, nets: int256[3], n: uint256):
     assert nets[2] >= lo and nets[2] <= hi, "book: market too large"
     self._markets[market] = (
         convert(nets[0] + _NET_BIAS, uint256)
-        | convert(nets[1] + _NET_BIAS, uint256) << 84
-        | convert(nets[2] + _NET_BIAS, uint256) << 168
+        | convert(nets[1] + _NET_BIAS, uint256) << _NET_BITS
+        | convert(nets[2] + _NET_BIAS, uint256) << 2 * _NET_BITS
         | n << 252
     )
 
