@@ -1,9 +1,11 @@
 """What actors do to a deployed system, shared by unit tests, fuzzers and benchmarks."""
 
 import boa
+from eth_account.signers.local import LocalAccount
 
+from oracle import signing
 from oracle.markets import Bet, Kind, ResultStatus, payout_for
-from oracle.signing import GameResult, Quote, Signature, sign_quote, sign_result
+from oracle.signing import GameResult, Permit, Quote, Signature, sign_quote, sign_result
 from tests.deployers import System
 
 ONE = 10**6  # one unit of the 6-decimal stablecoin
@@ -145,3 +147,13 @@ def settle_game(
     report(system, game, home, away, status)
     time_travel(system.book.challenge_window())
     system.book.finalize(game)
+
+
+def sign_permit(
+    token, signer: LocalAccount, spender: str, amount: int, deadline: int, owner: str | None = None
+) -> tuple[int, int, int]:
+    """`signer`'s EIP-2612 permit over MockUSD (domain "Mock USD", version "1") for `owner`'s tokens."""
+    owner = owner or signer.address
+    permit = Permit(str(owner), str(spender), amount, token.nonces(owner), deadline)
+    chain_id = boa.env.evm.patch.chain_id
+    return signing.sign_permit(signer.key, permit, chain_id, str(token.address), "Mock USD").as_tuple()

@@ -77,6 +77,12 @@ def attacker() -> str:
 
 
 @pytest.fixture
+def deadline() -> int:
+    """A permit deadline ten minutes ahead."""
+    return boa.env.evm.patch.timestamp + 600
+
+
+@pytest.fixture
 def liquidity(system: System, lp: str) -> int:
     """The vault holds 1,000,000 units of LP capital."""
     amount = 1_000_000 * actions.ONE

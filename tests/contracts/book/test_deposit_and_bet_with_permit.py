@@ -4,7 +4,6 @@ import boa
 import pytest
 
 from tests.contracts import actions
-from tests.contracts.book.test_deposit_with_permit import sign_permit
 from tests.deployers import account_of
 
 pytestmark = pytest.mark.unit
@@ -22,15 +21,10 @@ def bettor(token) -> str:
     return address
 
 
-@pytest.fixture
-def deadline() -> int:
-    return boa.env.evm.patch.timestamp + 600
-
-
 def _bet_in_one_go(system, market: int, bettor: str, deadline: int, stake: int = STAKE, permit=None) -> bytes:
     """Permit AMOUNT, deposit it and bet `stake` on the home side of `market`."""
     book = system.book
-    permit = permit or sign_permit(system.token, account_of("bettor"), book.address, AMOUNT, deadline)
+    permit = permit or actions.sign_permit(system.token, account_of("bettor"), book.address, AMOUNT, deadline)
     quote, signature = actions.make_quote(system, market)
     return book.deposit_and_bet_with_permit(
         AMOUNT, deadline, permit, quote.as_tuple(), signature.as_tuple(), 0, stake, 0, sender=bettor
@@ -74,7 +68,7 @@ def test_rejects_stake_above_the_deposit(system, book, token, liquidity, market,
 
 def test_rejected_bet_undoes_the_deposit(system, book, token, liquidity, market, bettor, deadline):
     book.suspend(1, sender=system.pricer.address)
-    permit = sign_permit(token, account_of("bettor"), book.address, AMOUNT, deadline)
+    permit = actions.sign_permit(token, account_of("bettor"), book.address, AMOUNT, deadline)
     stale, signature = actions.make_quote(system, market, epoch=0)
 
     with boa.reverts("book: stale quote"):
@@ -86,7 +80,8 @@ def test_rejected_bet_undoes_the_deposit(system, book, token, liquidity, market,
 
 
 def test_rejects_bad_permit(system, book, liquidity, market, bettor, deadline):
-    forged = sign_permit(system.token, account_of("attacker"), book.address, AMOUNT, deadline, owner=bettor)
+    attacker = account_of("attacker")
+    forged = actions.sign_permit(system.token, attacker, book.address, AMOUNT, deadline, owner=bettor)
 
     with boa.reverts("book: permit failed"):
         _bet_in_one_go(system, market, bettor, deadline, permit=forged)

@@ -2,26 +2,13 @@
 
 import boa
 import pytest
-from eth_account.signers.local import LocalAccount
 
-from oracle import signing
-from oracle.signing import Permit
 from tests.contracts import actions
 from tests.deployers import account_of
 
 pytestmark = pytest.mark.unit
 
 AMOUNT = 250 * actions.ONE
-
-
-def sign_permit(
-    token, signer: LocalAccount, spender: str, amount: int, deadline: int, owner: str | None = None
-) -> tuple[int, int, int]:
-    """`signer`'s EIP-2612 permit over MockUSD (domain "Mock USD", version "1") for `owner`'s tokens."""
-    owner = owner or signer.address
-    permit = Permit(str(owner), str(spender), amount, token.nonces(owner), deadline)
-    chain_id = boa.env.evm.patch.chain_id
-    return signing.sign_permit(signer.key, permit, chain_id, str(token.address), "Mock USD").as_tuple()
 
 
 @pytest.fixture
@@ -32,13 +19,8 @@ def bettor(token) -> str:
     return address
 
 
-@pytest.fixture
-def deadline() -> int:
-    return boa.env.evm.patch.timestamp + 600
-
-
 def test_default_behavior(book, token, bettor, deadline):
-    permit = sign_permit(token, account_of("bettor"), book.address, AMOUNT, deadline)
+    permit = actions.sign_permit(token, account_of("bettor"), book.address, AMOUNT, deadline)
 
     book.deposit_with_permit(AMOUNT, deadline, permit, sender=bettor)
 
@@ -52,7 +34,7 @@ def test_default_behavior(book, token, bettor, deadline):
 
 
 def test_front_run_permit_still_deposits(book, token, bettor, attacker, deadline):
-    permit = sign_permit(token, account_of("bettor"), book.address, AMOUNT, deadline)
+    permit = actions.sign_permit(token, account_of("bettor"), book.address, AMOUNT, deadline)
     # someone copies the permit from the mempool and submits it first
     v, r, s = permit
     r_bytes, s_bytes = r.to_bytes(32, "big"), s.to_bytes(32, "big")  # MockUSD's permit takes bytes32
@@ -79,7 +61,7 @@ def test_rejects_bad_permit_without_allowance(book, token, bettor, attacker, dea
         deadline = boa.env.evm.patch.timestamp - 1
     else:
         spender = attacker
-    permit = sign_permit(token, signer, spender, amount, deadline, owner=bettor)
+    permit = actions.sign_permit(token, signer, spender, amount, deadline, owner=bettor)
 
     with boa.reverts("book: permit failed"):
         book.deposit_with_permit(AMOUNT, deadline, permit, sender=bettor)
@@ -89,7 +71,7 @@ def test_rejects_bad_permit_without_allowance(book, token, bettor, attacker, dea
 
 def test_bad_permit_with_enough_allowance_deposits(book, token, bettor, deadline):
     token.approve(book.address, AMOUNT, sender=bettor)
-    permit = sign_permit(token, account_of("attacker"), book.address, AMOUNT, deadline, owner=bettor)
+    permit = actions.sign_permit(token, account_of("attacker"), book.address, AMOUNT, deadline, owner=bettor)
 
     book.deposit_with_permit(AMOUNT, deadline, permit, sender=bettor)
 
@@ -98,7 +80,7 @@ def test_bad_permit_with_enough_allowance_deposits(book, token, bettor, deadline
 
 def test_permit_is_bound_to_its_owner(book, token, bettor, attacker, deadline):
     """The permit names the bettor; the attacker submitting it deposits nothing of the bettor's."""
-    permit = sign_permit(token, account_of("bettor"), book.address, AMOUNT, deadline)
+    permit = actions.sign_permit(token, account_of("bettor"), book.address, AMOUNT, deadline)
 
     with boa.reverts("book: permit failed"):
         book.deposit_with_permit(AMOUNT, deadline, permit, sender=attacker)
@@ -106,7 +88,7 @@ def test_permit_is_bound_to_its_owner(book, token, bettor, attacker, deadline):
 
 
 def test_rejects_while_paused(book, token, guardian, bettor, deadline):
-    permit = sign_permit(token, account_of("bettor"), book.address, AMOUNT, deadline)
+    permit = actions.sign_permit(token, account_of("bettor"), book.address, AMOUNT, deadline)
     book.pause(sender=guardian)
 
     with boa.reverts("book: paused"):
@@ -114,7 +96,7 @@ def test_rejects_while_paused(book, token, guardian, bettor, deadline):
 
 
 def test_rejects_zero_amount(book, token, bettor, deadline):
-    permit = sign_permit(token, account_of("bettor"), book.address, 0, deadline)
+    permit = actions.sign_permit(token, account_of("bettor"), book.address, 0, deadline)
 
     with boa.reverts("book: zero amount"):
         book.deposit_with_permit(0, deadline, permit, sender=bettor)

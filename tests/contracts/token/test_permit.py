@@ -38,11 +38,6 @@ def owner() -> LocalAccount:
     return account_of("bettor")
 
 
-@pytest.fixture
-def deadline() -> int:
-    return boa.env.evm.patch.timestamp + 600
-
-
 def test_default_behavior(token, book, owner, keeper, deadline):
     v, r, s = sign_permit(owner, token, owner.address, book.address, 250 * ONE, 0, deadline)
 
