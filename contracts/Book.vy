@@ -168,7 +168,9 @@ _markets: HashMap[uint256, uint256]
 _market_specs: HashMap[uint256, uint256]
 _market_keys: HashMap[bytes32, uint256]
 _accounts: HashMap[address, uint256]
-_open_bets: HashMap[bytes32, bool]
+# bettor -> nonce >> 1 -> two lanes of 128 bits, lane `nonce & 1` holding the open bet's tag
+# (`_bet_tag`); a bettor's second bet of each pair rewrites a live slot instead of creating one
+_open_bets: HashMap[address, HashMap[uint256, uint256]]
 _risk: uint256
 
 is_pricer: public(HashMap[address, bool])
@@ -814,13 +816,15 @@ def game_state(game: uint256) -> uint256:
 
 @view
 @external
-def is_open(bet_id: bytes32) -> bool:
+def is_open(bet: Bet) -> bool:
     """
     @notice Whether a bet is placed and not yet settled.
-    @param bet_id The bet id.
+    @param bet The bet as `BetPlaced` reported it.
     @return bool True while open.
     """
-    return self._open_bets[bet_id]
+    nonce: uint256 = convert(bet.nonce, uint256)
+    tag: uint256 = self._bet_tag(keccak256(abi_encode(bet)))
+    return (self._open_bets[bet.bettor][nonce >> 1] >> (nonce & 1) * 128) & _MASK_128 == tag
 
 
 @view
@@ -1086,7 +1090,11 @@ def _place(
         payout=convert(payout, uint128),
     )
     bet_id: bytes32 = keccak256(abi_encode(bet))
-    self._open_bets[bet_id] = True
+    tag: uint256 = self._bet_tag(bet_id)
+    if nonce & 1 == 0:
+        self._open_bets[bettor][nonce >> 1] = tag  # a fresh pair: its second lane is still empty
+    else:
+        self._open_bets[bettor][nonce >> 1] |= tag << 128
     log BetPlaced(
         bet_id=bet_id,
         bettor=bettor,
@@ -1108,12 +1116,15 @@ def _settle(bet: Bet, strict: bool) -> uint256:
          bet was not open and `strict` is off.
     """
     bet_id: bytes32 = keccak256(abi_encode(bet))
-    if not self._open_bets[bet_id]:
+    pair: uint256 = convert(bet.nonce, uint256) >> 1
+    lane: uint256 = (convert(bet.nonce, uint256) & 1) * 128
+    lanes: uint256 = self._open_bets[bet.bettor][pair]
+    if (lanes >> lane) & _MASK_128 != self._bet_tag(bet_id):
         assert not strict, "book: bet not open"
         return max_value(uint256)
     grade: uint256 = self._grade_bet(bet)
     amount: uint256 = grading._amount_due(grade, convert(bet.stake, uint256), convert(bet.payout, uint256))
-    self._open_bets[bet_id] = False
+    self._open_bets[bet.bettor][pair] = lanes & ~(_MASK_128 << lane)
     if amount > 0:
         self._credit(bet.bettor, amount)
     log BetSettled(bet_id=bet_id, bettor=bet.bettor, market=convert(bet.market, uint256), grade=grade, amount=amount)
@@ -1354,6 +1365,17 @@ def _store_market(market: uint256, nets: int256[3], n: uint256):
 # ---------------------------------------------------------------- #
 #                      Internal: signatures, roles                 #
 # ---------------------------------------------------------------- #
+
+@pure
+@internal
+def _bet_tag(bet_id: bytes32) -> uint256:
+    """
+    @dev The top 127 bits of the bet id, with the low bit set so an open
+         lane is never zero. Lanes are keyed by bettor and nonce, so
+         forging a bet means a 127-bit second preimage of its tag.
+    """
+    return convert(bet_id, uint256) >> 128 | 1
+
 
 @view
 @internal

@@ -13,7 +13,7 @@ from typing import Any
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 from sqlalchemy import Engine, text
 
 from indexer import db
@@ -107,7 +107,8 @@ def check_accounts(report: Report, caller: Caller, accounts: Sequence[dict], bet
         report.compare("bet count", account["account"], int(account["bet_count"]), results[2 * i + 1])
     open_bets = [bet for bet in bets if bet["paid_block"] is None]
     for bet in open_bets:
-        caller.add("book", "is_open", bytes.fromhex(bet["bet_id"][2:]))
+        fields = ("nonce", "market", "outcome", "stake", "payout")
+        caller.add("book", "is_open", (to_checksum_address(bet["bettor"]), *(int(bet[f]) for f in fields)))
     for bet, is_open in zip(open_bets, caller.run(), strict=True):
         report.compare("open bet", bet["bet_id"], True, is_open)
 

@@ -29,7 +29,7 @@ def other_bettor(system) -> str:
 def test_default_behavior(book, bettor):
     assert book.balanceOf(bettor) == 0
     assert book.bet_nonce(bettor) == 0
-    assert not book.is_open(b"\x00" * 32)
+    assert not book.is_open((bettor, 0, 1 << 8, 0, 0, 0))
 
 
 def test_balance_follows_every_move(system, book, ready, funded_bettor):
@@ -56,19 +56,40 @@ def test_nonces_count_each_bettors_bets(system, book, ready, funded_bettor, othe
     assert book.bet_nonce(other_bettor) == 1
     # identical bets differ by nonce, so each has an id of its own
     assert len({_bet_id(first), _bet_id(second), _bet_id(other)}) == 3
-    assert all(book.is_open(_bet_id(b)) for b in (first, second, other))
+    assert all(book.is_open(b.as_tuple()) for b in (first, second, other))
     assert book.balanceOf(funded_bettor) == BALANCE - 20 * ONE
 
 
 def test_is_open_until_settled(system, book, ready, funded_bettor):
     bet = actions.place_bet(system, funded_bettor, ready, 1, 10 * ONE)
-    assert book.is_open(_bet_id(bet))
-    assert not book.is_open(_bet_id(actions.Bet(*bet.as_tuple()[:5], bet.payout + 1)))
+    assert book.is_open(bet.as_tuple())
+    assert not book.is_open((*bet.as_tuple()[:5], bet.payout + 1))
 
     actions.settle_game(system, 1, 1, 1)
     book.claim(bet.as_tuple(), sender=funded_bettor)
 
-    assert not book.is_open(_bet_id(bet))
+    assert not book.is_open(bet.as_tuple())
+
+
+@pytest.mark.parametrize("first_settled", [0, 1])
+def test_the_two_bets_sharing_a_slot_settle_apart(system, book, ready, funded_bettor, first_settled):
+    """Nonces 0 and 1 share one storage slot: settling either leaves the other open, and only
+    the exact fields of each bet open it."""
+    pair = [actions.place_bet(system, funded_bettor, ready, outcome, 10 * ONE) for outcome in (0, 1)]
+    assert [b.nonce for b in pair] == [0, 1]
+    assert all(book.is_open(b.as_tuple()) for b in pair)
+    forged = [(*b.as_tuple()[:3], 2, b.stake, b.payout) for b in pair]  # another outcome, same nonce
+    assert not any(book.is_open(f) for f in forged)
+
+    actions.settle_game(system, 1, 1, 1)
+    book.claim(pair[first_settled].as_tuple(), sender=funded_bettor)
+
+    assert not book.is_open(pair[first_settled].as_tuple())
+    assert book.is_open(pair[1 - first_settled].as_tuple())
+    with boa.reverts("book: bet not open"):
+        book.claim(forged[1 - first_settled], sender=funded_bettor)
+    book.claim(pair[1 - first_settled].as_tuple(), sender=funded_bettor)
+    assert not any(book.is_open(b.as_tuple()) for b in pair)
 
 
 def test_market_describes_its_definition(system, book, game):

@@ -40,7 +40,7 @@ def test_default_behavior(book, home_bet, home_win):
     assert (event.bet_id, event.bettor, event.market) == (_bet_id(home_bet), home_bet.bettor, home_bet.market)
     assert (event.grade, event.amount) == (Grade.WIN, 195 * ONE)
     assert book.balanceOf(home_bet.bettor) == balance + 195 * ONE
-    assert not book.is_open(_bet_id(home_bet))
+    assert not book.is_open(home_bet.as_tuple())
 
 
 def test_anyone_may_claim_for_the_bettor(book, keeper, home_bet, home_win):
@@ -66,7 +66,7 @@ def test_losing_bet_claims_nothing(system, book, ready, funded_bettor, home_bet)
     assert amount == 0
     assert (event.grade, event.amount) == (Grade.LOSS, 0)
     assert book.balanceOf(funded_bettor) == balance
-    assert not book.is_open(_bet_id(draw))
+    assert not book.is_open(draw.as_tuple())
 
 
 def test_cancelled_game_returns_the_stake(system, book, game, home_bet):
@@ -103,7 +103,7 @@ def test_rejects_forged_bet(book, attacker, home_bet, home_win, field):
 
     with boa.reverts("book: bet not open"):
         book.claim(forged.as_tuple(), sender=attacker)
-    assert book.is_open(_bet_id(home_bet))
+    assert book.is_open(home_bet.as_tuple())
 
 
 def test_rejects_before_final(system, book, game, home_bet):

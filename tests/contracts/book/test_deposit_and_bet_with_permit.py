@@ -44,7 +44,7 @@ def test_default_behavior(system, book, token, liquidity, market, bettor, deadli
     assert (placed.outcome, placed.stake, placed.payout) == (0, STAKE, 195 * ONE)
     assert book.balanceOf(bettor) == AMOUNT - STAKE
     assert book.bet_nonce(bettor) == 1
-    assert book.is_open(bet_id)
+    assert book.is_open((bettor, 0, market, 0, STAKE, 195 * ONE))
     assert token.balanceOf(bettor) == 0
     assert token.allowance(bettor, book.address) == 0
     assert book.market(market).reserve == 95 * ONE

@@ -62,7 +62,7 @@ def test_default_behavior(system, book, token, ready, funded_bettor, liquidity):
     assert placed.quote_digest == get_digest(build_quote_typed_data(quote, chain_id, book.address))
     assert book.balanceOf(funded_bettor) == BALANCE - STAKE
     assert book.bet_nonce(funded_bettor) == 1
-    assert book.is_open(bet_id)
+    assert book.is_open(expected.as_tuple())
     assert token.balanceOf(book.address) == book_tokens  # the stake stays in the book
     view = book.market(ready)
     assert list(view.nets) == [95 * ONE, -100 * ONE, -100 * ONE]
@@ -78,7 +78,7 @@ def test_second_bet_nets_against_the_first(system, book, ready, funded_bettor, l
     bet = actions.place_bet(system, funded_bettor, ready, 2, 50 * ONE)
 
     assert bet.nonce == 1 and bet.payout == 205 * ONE
-    assert book.is_open(_bet_id(bet))
+    assert book.is_open(bet.as_tuple())
     assert book.bet_nonce(funded_bettor) == 2
     assert book.balanceOf(funded_bettor) == BALANCE - 150 * ONE
     # home pays 195 of 150 staked, draw pays nothing, away pays 205
@@ -362,7 +362,9 @@ def test_quote_serves_several_bettors(system, book, ready, funded_bettor):
     second = _submit(book, quote, signature, other_bettor, stake=STAKE)
 
     assert first != second
-    assert book.is_open(first) and book.is_open(second)
+    payout = STAKE * quote.odds[0] // 10_000
+    assert book.is_open((funded_bettor, 0, ready, 0, STAKE, payout))
+    assert book.is_open((other_bettor, 0, ready, 0, STAKE, payout))
     assert _nets(book, ready) == [190 * ONE, -200 * ONE, -200 * ONE]
     with boa.reverts("book: stake above quote maximum"):
         _submit(book, quote, signature, other_bettor, stake=STAKE + 1)

@@ -74,7 +74,7 @@ def test_default_behavior(system, book, keeper, liquidity, game, funded_bettor, 
         due = amount_due(expected_grade, bet.stake, bet.payout)
         assert (event.bet_id, event.bettor, event.market) == (_bet_id(bet), bet.bettor, bet.market)
         assert (event.grade, event.amount) == (expected_grade, due)
-        assert not book.is_open(_bet_id(bet))
+        assert not book.is_open(bet.as_tuple())
         credited[bet.bettor] += due
     assert [book.balanceOf(b) - before for b, before in zip(bettors, balances, strict=True)] == [
         credited[b] for b in bettors
@@ -93,7 +93,7 @@ def test_loser_is_settled_with_nothing(system, book, keeper, game, draw_bet):
     assert settled == 1
     assert (event.bet_id, event.grade, event.amount) == (_bet_id(draw_bet), Grade.LOSS, 0)
     assert book.balanceOf(draw_bet.bettor) == balance
-    assert not book.is_open(_bet_id(draw_bet))
+    assert not book.is_open(draw_bet.as_tuple())
 
 
 def test_settles_each_bet_once(system, book, keeper, game, home_bet, draw_bet):
@@ -147,7 +147,7 @@ def test_rejects_game_not_final(system, book, keeper, guardian, game, home_bet, 
 
     with boa.reverts("book: game not final"):
         book.settle_bets([home_bet.as_tuple()], sender=keeper)
-    assert book.is_open(_bet_id(home_bet))
+    assert book.is_open(home_bet.as_tuple())
 
 
 def test_one_unfinished_game_fails_the_batch(system, book, keeper, liquidity, game, home_bet):
@@ -157,7 +157,7 @@ def test_one_unfinished_game_fails_the_batch(system, book, keeper, liquidity, ga
 
     with boa.reverts("book: game not final"):
         book.settle_bets([home_bet.as_tuple(), other.as_tuple()], sender=keeper)
-    assert book.is_open(_bet_id(home_bet))
+    assert book.is_open(home_bet.as_tuple())
 
 
 def test_works_while_paused(system, book, keeper, guardian, game, home_bet):
@@ -201,4 +201,4 @@ def test_settles_a_full_batch(system, book, keeper, ready, funded_bettor):
     assert settled == MAX_BATCH
     assert len(actions.events(book, "BetSettled")) == MAX_BATCH
     assert book.balanceOf(funded_bettor) == balance + MAX_BATCH * 1_950_000
-    assert not any(book.is_open(_bet_id(b)) for b in bets)
+    assert not any(book.is_open(b.as_tuple()) for b in bets)

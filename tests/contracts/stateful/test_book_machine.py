@@ -1594,7 +1594,8 @@ class BookMachine(RuleBasedStateMachine):
         settled = [b for b in self.ghost.bets.values() if b.settled]
         assert self.ghost.settled_events == len(settled), "I7: BetSettled count != settled bets"
         for bet in self._bets_to_check():
-            assert self.book.is_open(bet.id) == (not bet.settled), f"I7: bet {bet.id.hex()[:10]} open state"
+            is_open = self.book.is_open(bet.as_tuple())
+            assert is_open == (not bet.settled), f"I7: bet {bet.id.hex()[:10]} open state"
 
     @invariant()
     def i9_accepted_bets_were_open_and_fresh(self) -> None:
@@ -1724,7 +1725,7 @@ class BookMachine(RuleBasedStateMachine):
         assert book == g.dust() + g.donated_book, "I8: the Book kept other than its dust"
         assert g.dust() <= half_bets, "I8: Book dust above one unit per half-graded bet"
         assert all(self.book.balanceOf(b) == 0 for b in self.bettors)
-        assert not any(self.book.is_open(b) for b in g.bets)
+        assert not any(self.book.is_open(b.as_tuple()) for b in g.bets.values())
         assert self.vault.totalSupply() == g.supply == sum(g.shares.values())
         residual = self.vault.totalAssets()
         virtual_claim = -(-VIRTUAL_SHARES * (assets + VIRTUAL_ASSETS) // (supply + VIRTUAL_SHARES))
