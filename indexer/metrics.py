@@ -1,9 +1,14 @@
-"""Prometheus metrics and the `/metrics` + `/healthz` HTTP endpoint of a running indexer."""
+"""Prometheus metrics and the `/metrics` + `/healthz` HTTP endpoint of a running indexer.
+
+`serve_http` is the generic part: a registry and health probes on one port, which the oracle
+services serve too.
+"""
 
 import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -96,18 +101,38 @@ class Metrics:
             self.cycle_errors.labels(type(error).__name__).inc()
 
 
+# A probe answers one health path: (is it healthy, the JSON body to show).
+Probe = Callable[[], tuple[bool, dict[str, Any]]]
+
+
 def serve(metrics: Metrics, port: int, host: str = "0.0.0.0") -> ThreadingHTTPServer:
     """Serve /metrics and /healthz in a daemon thread; returns the server (`shutdown()` stops it)."""
+    health = metrics.health
+    return serve_http(
+        metrics.registry, {"/healthz": lambda: (health.is_healthy(), health.to_json())}, port, host, "indexer"
+    )
+
+
+def serve_http(
+    registry: CollectorRegistry,
+    probes: dict[str, Probe],
+    port: int,
+    host: str = "0.0.0.0",
+    name: str = "service",
+) -> ThreadingHTTPServer:
+    """Serve Prometheus `/metrics` and each probe's path (200 when healthy, else 503) in a daemon thread."""
+    paths = ", ".join(["/metrics", *probes])
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            if self.path.startswith("/metrics"):
-                self._send(200, CONTENT_TYPE_LATEST, generate_latest(metrics.registry))
-            elif self.path.startswith("/healthz"):
-                body = json.dumps(metrics.health.to_json()).encode()
-                self._send(200 if metrics.health.is_healthy() else 503, "application/json", body)
+            path = self.path.split("?", 1)[0]
+            if path == "/metrics":
+                self._send(200, CONTENT_TYPE_LATEST, generate_latest(registry))
+            elif path in probes:
+                is_healthy, body = probes[path]()
+                self._send(200 if is_healthy else 503, "application/json", json.dumps(body).encode())
             else:
-                self._send(404, "text/plain", b"not found: try /metrics or /healthz\n")
+                self._send(404, "text/plain", f"not found: try {paths}\n".encode())
 
         def _send(self, status: int, content_type: str, body: bytes) -> None:
             self.send_response(status)
@@ -120,5 +145,5 @@ def serve(metrics: Metrics, port: int, host: str = "0.0.0.0") -> ThreadingHTTPSe
             pass  # scrapes every few seconds would drown the structured log
 
     server = ThreadingHTTPServer((host, port), Handler)
-    threading.Thread(target=server.serve_forever, name="indexer-metrics", daemon=True).start()
+    threading.Thread(target=server.serve_forever, name=f"{name}-metrics", daemon=True).start()
     return server

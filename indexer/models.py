@@ -10,7 +10,7 @@ API-facing state is derived by the SQL views in `indexer.views`.
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Integer, MetaData
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from indexer.sqltypes import ADDRESS, HASH, EvmInt
@@ -340,3 +340,92 @@ def get_event_tables() -> dict[tuple[str, str], str]:
 
 # tables whose rows a reorg deletes by `block_number` (`blocks` and `checkpoints` go by `number`)
 EVENT_TABLES = sorted([*get_event_tables().values(), OracleReporter.__tablename__])
+
+
+# ---------------------------------------------------------------- off-chain: published quotes
+
+
+class PublishedQuote(Base):
+    """A quote the pricer signed and published: the API serves the latest per market until it expires.
+
+    Written by the pricer, read by the API; not chain data, so a reorg never touches it. `seq` orders
+    publications (the API's quote streams resume from it). The signature is self-authenticating: a
+    reader recovers its signer and checks it against the Book's pricers before serving it.
+    """
+
+    __tablename__ = "published_quotes"
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    game: Mapped[int] = mapped_column(BigInteger)
+    market: Mapped[int] = mapped_column(BigInteger, index=True)
+    epoch: Mapped[int] = mapped_column(BigInteger)
+    expiry: Mapped[int] = mapped_column(BigInteger)  # unix seconds, the quote's own field
+    max_stake: Mapped[int] = mapped_column(EvmInt)
+    odds_0: Mapped[int] = mapped_column(BigInteger)  # odds x 10**4 (ODDS_SCALE) per outcome; 0: not offered
+    odds_1: Mapped[int] = mapped_column(BigInteger)
+    odds_2: Mapped[int] = mapped_column(BigInteger)
+    signer: Mapped[str] = mapped_column(ADDRESS)
+    signature: Mapped[str] = mapped_column(String(132))  # 0x + r, s, v
+    published_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+# ---------------------------------------------------------------- off-chain: the API's own state
+
+
+class ApiNonce(Base):
+    """A Sign-In with Ethereum nonce issued to `address`; deleted by the sign-in that uses it."""
+
+    __tablename__ = "api_nonces"
+
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    address: Mapped[str] = mapped_column(ADDRESS)
+    expires_at_ms: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class ApiSession(Base):
+    """A signed-in session: the sha256 of its bearer token, never the token itself."""
+
+    __tablename__ = "api_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(ADDRESS, index=True)
+    created_at_ms: Mapped[int] = mapped_column(BigInteger)
+    expires_at_ms: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class ApiPreferences(Base):
+    """An account's preferences (notification settings, display), as the JSON the API validated."""
+
+    __tablename__ = "api_preferences"
+
+    address: Mapped[str] = mapped_column(ADDRESS, primary_key=True)
+    settings: Mapped[str] = mapped_column(Text)
+    updated_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class ApiSubmittedBet(Base):
+    """A bet the webapp registered by transaction hash; shown as submitted until the indexer sees it."""
+
+    __tablename__ = "api_submitted_bets"
+
+    bettor: Mapped[str] = mapped_column(ADDRESS, primary_key=True)  # the signed-in account that registered it
+    tx_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
+    market: Mapped[int] = mapped_column(BigInteger)
+    outcome: Mapped[int] = mapped_column(Integer)
+    stake: Mapped[int] = mapped_column(EvmInt)
+    min_odds: Mapped[int] = mapped_column(BigInteger)
+    submitted_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class ApiRateCounter(Base):
+    """Requests granted to one client key in one fixed window, shared by every API worker and host."""
+
+    __tablename__ = "api_rate_counters"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)  # unix seconds
+    count: Mapped[int] = mapped_column(BigInteger)
+
+
+# quote streams resume per game in `seq` order
+Index("ix_published_quotes_game_seq", PublishedQuote.game, PublishedQuote.seq)

@@ -31,7 +31,7 @@ from indexer.metrics import Metrics
 from indexer.rpc import RpcClient
 from scripts.deployment import Deployment, load_deployment
 from scripts.history import Player, bulk_bets, operator, reporters, scripted_history
-from scripts.localchain import REPO, Anvil, run_ape_deploy
+from scripts.localchain import REPO, Anvil, deploy_with_ape
 
 REPORT = REPO / "reports" / "indexer.json"
 POSTGRES = os.environ.get("INDEXER_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -43,9 +43,7 @@ BATCH = 256  # MAX_BATCH of settle_bets
 def build_chain(anvil: Anvil, bets: int, workdir: Path) -> tuple[Path, int]:
     """Deploy, play the history and the bulk bets, settle them; the deployment file and the head."""
     path = workdir / "local.json"
-    done = run_ape_deploy(anvil, "--network", "ethereum:local:foundry", "--out", str(path))
-    if done.returncode != 0:
-        raise SystemExit(f"ape run deploy failed:\n{done.stdout}\n{done.stderr}")
+    deploy_with_ape(anvil, path)
     web3 = anvil.web3
     deployment = load_deployment(path, web3)
     scripted_history(web3, deployment)

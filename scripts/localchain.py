@@ -282,3 +282,11 @@ def run_ape(anvil: Anvil, *args: str) -> subprocess.CompletedProcess[str]:
 def run_ape_deploy(anvil: Anvil, *args: str) -> subprocess.CompletedProcess[str]:
     """`ape run deploy <args>` against `anvil`."""
     return run_ape(anvil, "run", "deploy", *args)
+
+
+def deploy_with_ape(anvil: Anvil, path: Path, *args: str) -> Path:
+    """`ape run deploy` of a local system onto `anvil`, written to `path`; raises with ape's output."""
+    done = run_ape_deploy(anvil, "--network", "ethereum:local:foundry", "--out", str(path), *args)
+    if done.returncode != 0:
+        raise LocalChainError(f"ape run deploy failed:\n{done.stdout}\n{done.stderr}")
+    return path

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from indexer import db
 from scripts.deployment import Deployment, load_deployment
 from scripts.history import History, scripted_history
-from scripts.localchain import Anvil, run_ape_deploy
+from scripts.localchain import Anvil, deploy_with_ape
 
 POSTGRES = os.environ.get("INDEXER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -36,8 +36,7 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
     """A fresh anvil with a system `ape run deploy` put on it and the scripted history played."""
     with Anvil.start(accounts=20) as anvil:
         path = tmp_path_factory.mktemp("indexer-deployment") / "local.json"
-        done = run_ape_deploy(anvil, "--network", "ethereum:local:foundry", "--out", str(path))
-        assert done.returncode == 0, f"ape run deploy failed:\n{done.stdout}\n{done.stderr}"
+        deploy_with_ape(anvil, path)
         deployment = load_deployment(path, anvil.web3)
         yield Chain(anvil, path, deployment, scripted_history(anvil.web3, deployment))
 

@@ -15,7 +15,7 @@ import requests
 
 from scripts.deployment import load_deployment
 from scripts.history import scripted_history
-from scripts.localchain import Anvil, run_ape_deploy
+from scripts.localchain import Anvil, deploy_with_ape
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "history_logs.json"
 CONTRACTS = ("book", "vault", "oracle")
@@ -31,9 +31,7 @@ def call(url: str, method: str, params: list[Any]) -> Any:
 def record(path: Path = FIXTURE) -> None:
     with Anvil.start(accounts=20) as anvil, tempfile.TemporaryDirectory() as folder:
         deployment_file = Path(folder) / "local.json"
-        done = run_ape_deploy(anvil, "--network", "ethereum:local:foundry", "--out", str(deployment_file))
-        if done.returncode != 0:
-            raise SystemExit(f"ape run deploy failed:\n{done.stderr}")
+        deploy_with_ape(anvil, deployment_file)
         deployment = load_deployment(deployment_file, anvil.web3)
         scripted_history(anvil.web3, deployment)
         head = anvil.web3.eth.block_number

@@ -252,7 +252,11 @@ def test_command_line(chain: Chain, tmp_path: Path) -> None:
         _, logs = process.communicate(timeout=30)
     assert process.returncode == 0, logs
     first = json.loads(logs.splitlines()[0])
-    assert first["message"] == "indexer ready" and first["level"] == "info" and first["schema"] == "0002"
+    assert (
+        first["message"] == "indexer ready"
+        and first["level"] == "info"
+        and first["schema"] == db.get_head_revision()
+    )
 
     verified = indexer(env, "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr

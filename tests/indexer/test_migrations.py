@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_default_behavior(engine: Engine) -> None:
-    assert db.migrate(engine) == db.get_head_revision() == "0002"
+    assert db.migrate(engine) == db.get_head_revision() == "0004"
     db.validate_schema(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(
@@ -48,7 +48,8 @@ def test_refuses_a_schema_from_a_newer_indexer(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(
-        SchemaMismatchError, match=r"revision 9999, which this indexer \(head 0002\) does not know"
+        SchemaMismatchError,
+        match=rf"revision 9999, which this indexer \(head {db.get_head_revision()}\) does not know",
     ):
         db.migrate(engine)
     with pytest.raises(SchemaMismatchError):

@@ -23,7 +23,7 @@ from indexer.rpc import RpcClient
 from indexer.verify import verify
 from scripts.deployment import load_deployment
 from scripts.history import Player, bettors, scripted_history
-from scripts.localchain import MAX_FEE, Anvil, run_ape_deploy
+from scripts.localchain import MAX_FEE, Anvil, deploy_with_ape
 from tests.indexer.conftest import Chain, create_postgres_database, drop_postgres_database
 from tests.indexer.test_follow import build_follower, index_to_head
 
@@ -37,8 +37,7 @@ def start_chain(directory: Path) -> Iterator[Chain]:
     """A private anvil with a system deployed and the scripted history played (about 10 s)."""
     with Anvil.start(accounts=20) as anvil:
         path = directory / "local.json"
-        done = run_ape_deploy(anvil, "--network", "ethereum:local:foundry", "--out", str(path))
-        assert done.returncode == 0, f"ape run deploy failed:\n{done.stdout}\n{done.stderr}"
+        deploy_with_ape(anvil, path)
         deployment = load_deployment(path, anvil.web3)
         yield Chain(anvil, path, deployment, scripted_history(anvil.web3, deployment))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from scripts.deployment import Deployment, load_deployment
-from scripts.localchain import Anvil, Transactor, run_ape_deploy
+from scripts.localchain import Anvil, Transactor, deploy_with_ape, run_ape_deploy
 
 
 @pytest.fixture(scope="session")
@@ -38,9 +38,7 @@ def ape_deploy(anvil: Anvil) -> Callable[..., subprocess.CompletedProcess[str]]:
 @pytest.fixture(scope="session")
 def deployment_file(anvil: Anvil, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("deployments") / "local.json"
-    done = run_ape_deploy(anvil, "--network", "ethereum:local:foundry", "--out", str(path))
-    assert done.returncode == 0, f"ape run deploy failed:\n{done.stdout}\n{done.stderr}"
-    return path
+    return deploy_with_ape(anvil, path)
 
 
 @pytest.fixture(scope="session")

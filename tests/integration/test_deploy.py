@@ -156,7 +156,8 @@ def test_bet_to_payout_over_rpc(
     payout = stake * ODDS[0] // 10_000
     assert (placed.args.bettor, placed.args.market, placed.args.outcome) == (bettor.address, market, 0)
     assert (placed.args.stake, placed.args.payout, placed.args.odds) == (stake, payout, ODDS[0])
-    assert book.functions.is_open(placed.args.bet_id).call()
+    placed_bet = (bettor.address, placed.args.nonce, market, 0, stake, payout)
+    assert book.functions.is_open(placed_bet).call()
     assert book.functions.balanceOf(bettor.address).call() == 80 * ONE
     # while bets are taken the game shows its caps and reserve (home net: 39 - 20)
     game = book.functions.game(GAME).call()
