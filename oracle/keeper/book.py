@@ -1,0 +1,101 @@
+"""What the keeper reads from the chain: chain time, games, market ids, and the bets of a final game.
+
+Reads of many games, markets or bets go out as one JSON-RPC batch each. A final game's bets
+come from its `BetPlaced` logs (filtered by its market ids, in pages of `log_block_range`
+blocks) and `Book.is_open`, so paying needs no database: the chain alone says what is owed.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from eth_utils.abi import event_abi_to_log_topic
+from web3 import Web3
+from web3.contract import Contract
+
+from oracle.chain import call_rpc
+from oracle.keeper.plan import GameView
+from oracle.markets import Bet
+
+PlacedBet = tuple[bytes, Bet]  # (bet id, the bet as settle_bets takes it)
+MAX_BATCH_CALLS = 500  # providers cap JSON-RPC batches (often at 1,000 calls)
+
+
+class BookReader:
+    def __init__(self, web3: Web3, book: Contract, rpc_url: str, start_block: int, log_block_range: int):
+        self.web3 = web3
+        self.book = book
+        self.rpc_url = rpc_url
+        self.start_block = start_block
+        self.log_block_range = log_block_range
+        self.bet_placed = book.events.BetPlaced()
+        self.bet_placed_topic = "0x" + event_abi_to_log_topic(self.bet_placed.abi).hex()
+
+    def _rpc(self, read: Callable[[], Any]) -> Any:
+        return call_rpc(self.rpc_url, read)
+
+    def _batch(self, calls: Sequence[Any]) -> list[Any]:
+        """Every call's result, in JSON-RPC batches of at most `MAX_BATCH_CALLS`."""
+        results: list[Any] = []
+        for start in range(0, len(calls), MAX_BATCH_CALLS):
+
+            def read(chunk: Sequence[Any] = calls[start : start + MAX_BATCH_CALLS]) -> list[Any]:
+                with self.web3.batch_requests() as batch:
+                    for call in chunk:
+                        batch.add(call)
+                    return list(batch.execute())
+
+            results += self._rpc(read)
+        return results
+
+    def fetch_head(self) -> tuple[int, int]:
+        """(number, timestamp) of the latest block."""
+        block = self._rpc(lambda: self.web3.eth.get_block("latest"))
+        return int(block["number"]), int(block["timestamp"])
+
+    def fetch_games(self, games: Sequence[int]) -> dict[int, GameView]:
+        views = self._batch([self.book.functions.game(game) for game in games])
+        return {game: build_game_view(game, view) for game, view in zip(games, views, strict=True)}
+
+    def fetch_missing_markets(self, game: int, plan: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The planned (kind, line) markets the game does not have yet."""
+        ids = self._batch([self.book.functions.market_id(game, kind, line) for kind, line in plan])
+        return [market for market, market_id in zip(plan, ids, strict=True) if int(market_id) == 0]
+
+    def fetch_bets(self, game: int, market_count: int, to_block: int) -> list[PlacedBet]:
+        """Every bet placed on the game's markets up to `to_block`, with its id."""
+        markets = ["0x" + (game << 8 | index).to_bytes(32, "big").hex() for index in range(market_count)]
+        if not markets:
+            return []
+        bets = []
+        for start in range(self.start_block, to_block + 1, self.log_block_range):
+            end = min(start + self.log_block_range - 1, to_block)
+            query = {
+                "address": self.book.address,
+                "fromBlock": start,
+                "toBlock": end,
+                "topics": [self.bet_placed_topic, None, None, markets],
+            }
+            logs = self._rpc(lambda q=query: self.web3.eth.get_logs(q))  # type: ignore[misc]
+            bets += [build_placed_bet(self.bet_placed.process_log(log)["args"]) for log in logs]
+        return bets
+
+    def fetch_open(self, bets: Sequence[PlacedBet]) -> list[PlacedBet]:
+        """The bets among `bets` still unpaid."""
+        flags = self._batch([self.book.functions.is_open(bet.as_tuple()) for _, bet in bets])
+        return [bet for bet, is_open in zip(bets, flags, strict=True) if is_open]
+
+
+def build_game_view(game: int, view: Any) -> GameView:
+    kickoff, _epoch, state, _home, _away, deadline, *_, market_count = view
+    return GameView(game, int(kickoff), int(state), int(deadline), int(market_count))
+
+
+def build_placed_bet(args: Any) -> PlacedBet:
+    return bytes(args["bet_id"]), Bet(
+        bettor=Web3.to_checksum_address(args["bettor"]),
+        nonce=int(args["nonce"]),
+        market=int(args["market"]),
+        outcome=int(args["outcome"]),
+        stake=int(args["stake"]),
+        payout=int(args["payout"]),
+    )
