@@ -28,7 +28,7 @@ PY_PACKAGES = $(sort $(patsubst %/,%,$(dir $(wildcard oracle/*.py indexer/*.py a
 # Our venv (ape, vyper, the anvil wrapper) and node_modules/.bin come first for every recipe.
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help venv install test test-fuzz-long lint format compile bench-gas bench-indexer clean
+.PHONY: help venv install demo test test-fuzz-long lint format compile bench-gas bench-indexer bench-api bench-e2e bench-reporter bench-pricer clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -76,6 +76,11 @@ $(ANVIL): $(NPM_STAMP) Makefile | $(BIN)/python
 	@printf '%s\n' "$$ANVIL_WRAPPER" > $@
 	@chmod +x $@
 
+DEMO_ARGS ?=
+
+demo: install ## a live match day on a local L2, every service running (python -m scripts.demo; Ctrl-C stops)
+	$(BIN)/python -m scripts.demo $(DEMO_ARGS)
+
 test: install ## run the default test tier (all but fuzz_long and bench), in parallel
 	@rc=0; $(BIN)/pytest -m "$(TEST_MARKERS)" -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || rc=$$?; \
 	if [[ $$rc -eq 5 ]]; then echo "make test: pytest collected no tests"; rc=0; fi; exit $$rc
@@ -102,6 +107,18 @@ bench-gas: install ## gas benchmarks (python -m scripts.bench_gas)
 
 bench-indexer: install ## indexer backfill throughput, PostgreSQL and SQLite (python -m scripts.bench_indexer)
 	$(BIN)/python -m scripts.bench_indexer
+
+bench-api: install ## cached odds reads and WebSocket fan-out of python -m api (python -m scripts.bench_api)
+	$(BIN)/python -m scripts.bench_api
+
+bench-reporter: install ## final whistle to proposed with 3 reporter nodes, gas per game (python -m scripts.bench_reporter)
+	$(BIN)/python -m scripts.bench_reporter
+
+bench-pricer: install ## quote signing rate and feed event -> published quotes latency (python -m scripts.bench_pricer)
+	$(BIN)/python -m scripts.bench_pricer
+
+bench-e2e: install ## the whole stack under load: 300 bets/s for 60 s, settle, pay (reports/e2e.json)
+	$(BIN)/python -m scripts.bench_e2e
 
 clean: ## remove .venv, node_modules, build output and caches
 	rm -rf $(VENV) node_modules .build reports .hypothesis .pytest_cache .mypy_cache .ruff_cache *.egg-info
