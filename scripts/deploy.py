@@ -226,6 +226,13 @@ def cli(
 ) -> None:
     """Deploy token (local only), Book, Vault and ResultOracle; wire roles; write the deployment file."""
     is_local = network.is_local
+    if is_local and not getattr(provider, "auto_mine", True):
+        # ape's local provider then hands back receipts of transactions not yet in a block
+        raise click.UsageError(
+            "the local chain mines on an interval (anvil --block-time), where ape cannot follow a deployment:"
+            " deploy on an automining anvil, then restart it on its saved state (--state) with --block-time,"
+            " as `make demo` does"
+        )
     file_network = LOCAL_NETWORK if is_local else f"{ecosystem.name}-{network.name}"
     path = out or get_deployment_path(file_network)
     if path.exists() and not is_local and not force:

@@ -12,7 +12,7 @@ from web3.exceptions import ContractLogicError
 
 from oracle.signing import GameResult, Quote, sign_quote, sign_result
 from scripts.deployment import CONTRACTS, Deployment, DeploymentError, load_deployment, local_account
-from scripts.localchain import Anvil, Transactor, anvil_account
+from scripts.localchain import Anvil, Transactor, anvil_account, run_ape_deploy
 
 pytestmark = pytest.mark.integration
 
@@ -224,6 +224,17 @@ def test_refuses_mock_token_on_a_real_network(anvil: Anvil, ape_deploy: ApeDeplo
     assert "a real network needs --token, --reporter, --pricer, --guardian" in done.stderr
     assert not out.exists()
     assert anvil.web3.eth.get_transaction_count(deployer.address) == nonce
+
+
+def test_refuses_an_interval_mining_local_chain(tmp_path: Path) -> None:
+    out = tmp_path / "local.json"
+    with Anvil.start() as chain:
+        chain.web3.provider.make_request("evm_setIntervalMining", [1])  # type: ignore[arg-type]
+        done = run_ape_deploy(chain, "--network", "ethereum:local:foundry", "--out", str(out))
+        assert done.returncode != 0
+        assert "the local chain mines on an interval (anvil --block-time)" in done.stderr
+        assert chain.web3.eth.get_transaction_count(deployer.address) == 0
+    assert not out.exists()
 
 
 def test_load_deployment_rejects_another_chain(deployment_file: Path) -> None:
