@@ -39,6 +39,7 @@ BOUNDS: dict[str, int | None] = {
     "settle_batch_per_bet": 15_000,
     "claim": 50_000,
 }
+EIP170_LIMIT = 24_576  # bytes of runtime code a contract may have
 ONE = 10**6  # one MockUSD
 STAKE = 10 * ONE
 BATCH = 100  # winning bets, from as many bettors, in the measured settle_bets call
@@ -73,6 +74,7 @@ class Bench:
         self.quotes: dict[int, tuple[Quote, tuple[int, int, int]]] = {}
         self.returning_permit_bet = 0
         self.second_of_pair_bet = 0
+        self.book_code_size = 0
 
     def deploy_system(self, n_reporters: int, quorum: int) -> System:
         reporters = sorted(
@@ -156,6 +158,7 @@ class Bench:
         """One game with 4 markets and 103 bets, from bet to payout, on a 2-of-3 system."""
         figures: dict[str, int] = {}
         system = self.deploy_system(3, 2)
+        self.book_code_size = len(self.anvil.web3.eth.get_code(system.book.address))
         self.create_game(system, kickoff_in=3_600)
         markets = self.open_markets(system)
         self.add_liquidity(system, 10**6 * ONE)
@@ -228,6 +231,7 @@ def main() -> int:
     print(format_table(figures))
     print(f"(place_bet, second bet of a pair: {bench.second_of_pair_bet:,})")
     print(f"(deposit_and_bet_permit by a returning bettor: {bench.returning_permit_bet:,})")
+    print(f"(Book runtime code, immutables included: {bench.book_code_size:,} of {EIP170_LIMIT:,} bytes)")
     print(f"wrote {REPORT.relative_to(REPO)}")
     over = [key for key, bound in BOUNDS.items() if bound is not None and figures[key] > bound]
     if over:
