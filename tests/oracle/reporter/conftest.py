@@ -172,10 +172,19 @@ class Cluster:
         return [json.loads(line) for line in lines if line.startswith("{")]
 
     def store_rows(self, name: str) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.folder / name / "signatures.sqlite") as db:
-            return db.execute(
-                "SELECT game, status, home, away, v, r, s FROM signatures ORDER BY game"
-            ).fetchall()
+        """The node's signatures; none while its store does not exist yet (read-only: never creates it)."""
+        path = self.folder / name / "signatures.sqlite"
+        if not path.exists():
+            return []
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            try:
+                return db.execute(
+                    "SELECT game, status, home, away, v, r, s FROM signatures ORDER BY game"
+                ).fetchall()
+            except sqlite3.OperationalError as error:
+                if "no such table" not in str(error):
+                    raise
+                return []  # the node is still creating its table
 
     def metric(self, name: str, metric: str) -> float:
         url = f"http://127.0.0.1:{self.ports[name]}/metrics"

@@ -114,6 +114,8 @@ def test_byzantine_node_cannot_settle_a_wrong_score(cluster: Cluster) -> None:
     cluster.play({15: (2, 0)})
     lying = cluster.play({15: (1, 1)}, name="doctored.json")
     byzantine = cluster.start_node(0, files=[lying])
+    # the honest nodes start once the liar has signed, so the game is not proposed before it votes
+    cluster.wait_for(lambda: bool(cluster.store_rows(byzantine)), 60, "the doctored signature")
     cluster.start_node(1)
     cluster.start_node(2)
     view = cluster.wait_state(15, STATE_PROPOSED)
