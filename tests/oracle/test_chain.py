@@ -125,7 +125,7 @@ def test_revert_reason_of_a_mined_transaction(local_system: LocalSystem, isolate
         web3.eth.send_raw_transaction(owner.sign_transaction(revoke).raw_transaction)
         _wait_for_pending(local_system, 2)
         rpc(local_system, "evm_mine")
-        worker.join(timeout=10)
+        worker.join(timeout=30)
     finally:
         rpc(local_system, "evm_setAutomine", True)
     error = results[0]
@@ -141,7 +141,7 @@ def _send_catching(sender: TxSender, call: Any) -> Any:
         return error
 
 
-def _wait_for_pending(system: LocalSystem, count: int, timeout: float = 10) -> dict[str, Any]:
+def _wait_for_pending(system: LocalSystem, count: int, timeout: float = 30) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         content = rpc(system, "txpool_content")["result"]["pending"]
@@ -159,13 +159,13 @@ def test_stuck_transaction_is_replaced_with_a_higher_fee(
     worker = threading.Thread(target=lambda: done.append(sender.send(faucet(local_system), "faucet")))
     worker.start()
     _wait_for_pending(local_system, 1)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline and len(next(iter(sender.in_flight.values())).hashes) < 3:
         time.sleep(0.05)
     flight = next(iter(sender.in_flight.values()))
     assert len(flight.hashes) >= 3  # the original and at least two replacements, same nonce
     rpc(local_system, "evm_mine")
-    worker.join(timeout=10)
+    worker.join(timeout=30)
     receipt = done[0]
     mined = local_system.anvil.web3.eth.get_transaction(receipt["transactionHash"])
     assert receipt["status"] == 1 and mined["nonce"] == flight.nonce
@@ -184,14 +184,14 @@ def test_orphaned_nonce_of_an_earlier_run_is_cancelled(local_system: LocalSystem
     done: list[Any] = []
     worker = threading.Thread(target=lambda: done.append(sender.send(faucet(local_system), "faucet")))
     worker.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         pending = _wait_for_pending(local_system, 2)[account.address.lower()]
         if pending[str(orphan)]["to"] == account.address.lower():
             break
         time.sleep(0.05)
     rpc(local_system, "evm_mine")
-    worker.join(timeout=10)
+    worker.join(timeout=30)
     assert done and done[0]["status"] == 1
     web3 = local_system.anvil.web3
     cancel = web3.eth.get_transaction_by_block(done[0]["blockNumber"], 0)
