@@ -357,7 +357,7 @@ class PublishedQuote(Base):
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     game: Mapped[int] = mapped_column(BigInteger)
-    market: Mapped[int] = mapped_column(BigInteger, index=True)
+    market: Mapped[int] = mapped_column(BigInteger)
     epoch: Mapped[int] = mapped_column(BigInteger)
     expiry: Mapped[int] = mapped_column(BigInteger)  # unix seconds, the quote's own field
     max_stake: Mapped[int] = mapped_column(EvmInt)
@@ -429,3 +429,5 @@ class ApiRateCounter(Base):
 
 # quote streams resume per game in `seq` order
 Index("ix_published_quotes_game_seq", PublishedQuote.game, PublishedQuote.seq)
+# the latest quote of a market, and whether a quote has a newer one (the pricer's pruning)
+Index("ix_published_quotes_market_seq", PublishedQuote.market, PublishedQuote.seq)

@@ -8,7 +8,9 @@ contract calls from one account:
   restarted service continues after whatever it sent before), then counted locally, and read
   again after any doubt (a send that may not have arrived, "nonce too low");
 - EIP-1559 fees: tip = min(the node's suggestion, the tip cap), max fee = 2 x base fee + tip,
-  never above the fee cap;
+  never above the fee cap; a call that must be ordered ahead of others in its block (on a chain
+  that orders by tip, like the OP stack) is sent with `send(..., min_tip=...)`, a floor on its
+  tip that may exceed the tip cap but never the fee cap;
 - a transaction with no receipt after `stuck_after` seconds is replaced (same nonce) with both
   fees raised by `fee_bump_percent`; a nonce below ours left pending by an earlier run is
   cancelled the same way, so it cannot hold ours back;
@@ -146,9 +148,11 @@ class TxSender:
         self._nonce = int(self._rpc(lambda: self.web3.eth.get_transaction_count(self.address, "pending")))
         return self._nonce
 
-    def get_fees(self) -> Fees:
+    def get_fees(self, min_tip: int = 0) -> Fees:
+        """Fees for a transaction now: the capped suggested tip, raised to `min_tip` (wei) if lower."""
         base = int(self._rpc(lambda: self.web3.eth.get_block("latest"))["baseFeePerGas"])
         tip = min(int(self._rpc(lambda: self.web3.eth.max_priority_fee)), self.settings.max_priority_fee)
+        tip = max(tip, min_tip)
         max_fee = min(self.settings.max_fee, 2 * base + tip)
         if max_fee < base:
             raise StuckTransactionError("any transaction", -1, "-", self.settings.max_fee)
@@ -162,13 +166,13 @@ class TxSender:
             raise RevertError(label, get_revert_reason(error)) from None
         return int(gas) * (100 + self.settings.gas_margin_percent) // 100
 
-    def send(self, call: ContractFunction, label: str) -> TxReceipt:
-        """Send `call`, replace it while stuck, return its successful receipt or raise."""
+    def send(self, call: ContractFunction, label: str, min_tip: int = 0) -> TxReceipt:
+        """Send `call` (tip at least `min_tip` wei), replace it while stuck, return its receipt or raise."""
         with self._lock:
             gas = self.estimate(call, label)
             base: TxParams = {"from": self.address, "chainId": self.chain_id, "gas": gas}
             tx: Tx = dict(call.build_transaction(base))
-            flight = self._submit(tx, label)
+            flight = self._submit(tx, label, min_tip)
             receipt = self._wait(tx, flight)
             self.in_flight.pop(flight.nonce, None)
             self.gas_used += int(receipt["gasUsed"])
@@ -178,10 +182,10 @@ class TxSender:
                 )
             return receipt
 
-    def _submit(self, tx: Tx, label: str) -> InFlight:
+    def _submit(self, tx: Tx, label: str, min_tip: int) -> InFlight:
         for _ in range(MAX_NONCE_RESYNCS + 1):
             nonce = self._nonce if self._nonce is not None else self.sync_nonce()
-            flight = InFlight(nonce, label, self.get_fees())
+            flight = InFlight(nonce, label, self.get_fees(min_tip))
             if self._send_raw(tx, flight):
                 self._nonce = nonce + 1
                 self.in_flight[nonce] = flight
@@ -192,6 +196,7 @@ class TxSender:
                         "nonce": nonce,
                         "tx": flight.hashes[-1],
                         "max_fee": flight.fees.max_fee,
+                        "tip": flight.fees.tip,
                     },
                 )
                 return flight

@@ -26,6 +26,7 @@ from oracle.pricing.history import load_results
 from oracle.pricing.metrics import PricerMetrics
 from oracle.pricing.odds import OddsPolicy
 from oracle.pricing.pricer import Chain, Pricer
+from oracle.pricing.publish import PrunePolicy
 from oracle.pricing.ratings import fit_ratings
 from oracle.pricing.scores import LiveFactors
 from oracle.service import ServiceHealth, configure_logging, run_scheduled, serve
@@ -47,6 +48,14 @@ def build_policy(settings: PricerSettings, token_decimals: int) -> PricingPolicy
         max_stake=int(settings.max_stake * 10**token_decimals),
         live_stake_share=settings.live_stake_share,
         ttl=settings.quote_ttl,
+    )
+
+
+def build_prune_policy(settings: PricerSettings) -> PrunePolicy:
+    return PrunePolicy(
+        expiry_margin=settings.prune_expiry_margin,
+        retention=settings.quote_retention,
+        batch_size=settings.prune_batch_size,
     )
 
 
@@ -78,7 +87,7 @@ def build_pricer(settings: Settings, metrics: PricerMetrics) -> Pricer:
         load_results(settings.pricer.history_file), half_life_days=settings.pricer.half_life_days
     )
     pricer = Pricer(
-        Chain(web3, book, deployment.chain_id, chain.rpc_url, sender),
+        Chain(web3, book, deployment.chain_id, chain.rpc_url, sender, settings.pricer.suspend_tip),
         signer,
         build_engine(settings.pricer.database_url),
         ReplaySource(feed),
@@ -86,6 +95,7 @@ def build_pricer(settings: Settings, metrics: PricerMetrics) -> Pricer:
         build_policy(settings.pricer, deployment.params.token_decimals),
         metrics,
         settings.pricer.pregame_horizon,
+        build_prune_policy(settings.pricer),
     )
     pricer.validate_role()
     return pricer
@@ -114,6 +124,7 @@ def main(argv: list[str]) -> int:
         (pricer.watch, settings.pricer.watch_interval),
         (pricer.refresh_pregame, settings.pricer.pregame_interval),
         (pricer.refresh_live, settings.pricer.live_interval),
+        (pricer.prune, settings.pricer.prune_interval),
     ]
     try:
         return run_scheduled(jobs, health)

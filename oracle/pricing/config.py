@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from oracle.config import ChainSettings, OracleSettings, ReplayFeedSettings, ServiceSettings
+from oracle.config import GWEI, ChainSettings, OracleSettings, ReplayFeedSettings, ServiceSettings
 from oracle.pricing.history import HISTORY_FILE
 from oracle.pricing.odds import MAX_ODDS, MIN_ODDS, MarginMethod
 
@@ -35,6 +35,11 @@ class PricerSettings(BaseModel):
     live_interval: float = Field(default=3.0, gt=0)  # seconds between in-play refreshes
     watch_interval: float = Field(default=0.1, gt=0)  # seconds between feed reads (events)
     pregame_horizon: float = Field(default=86_400 * 7, gt=0)  # quote games kicking off within this
+    prune_interval: float = Field(default=10.0, gt=0)  # seconds between prunes of published_quotes
+    prune_expiry_margin: float = Field(default=60.0, ge=0)  # seconds past expiry before a quote may go
+    quote_retention: float = Field(default=600.0, ge=10)  # seconds a superseded quote is kept
+    prune_batch_size: int = Field(default=1_000, ge=1, le=100_000)  # rows per DELETE
+    suspend_priority_fee_gwei: float = Field(default=5.0, ge=0)  # least tip of Book.suspend (fee cap rules)
     stale_after: float = Field(default=60.0, gt=0)  # /healthz fails when no job finished for this long
 
     @field_validator("database_url")
@@ -45,6 +50,10 @@ class PricerSettings(BaseModel):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
+
+    @property
+    def suspend_tip(self) -> int:
+        return int(self.suspend_priority_fee_gwei * GWEI)
 
 
 class Settings(OracleSettings):

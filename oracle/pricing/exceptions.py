@@ -34,5 +34,6 @@ class NotPricerError(FatalError):
 
 
 class DatabaseUnavailableError(TransientError):
-    def __init__(self, detail: str):
-        super().__init__(f"cannot publish quotes ({detail}); retried on the next refresh")
+    def __init__(self, action: str, error: Exception):
+        detail = type(error).__name__ + ": " + next(iter(str(error).splitlines()), "")
+        super().__init__(f"cannot {action} ({detail}); retried on the job's next run")

@@ -8,6 +8,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 @dataclass
 class PricerMetrics:
     quotes: Counter
+    pruned: Counter
     suspensions: Counter
     event_latency: Histogram
     refresh_seconds: Histogram
@@ -16,6 +17,11 @@ class PricerMetrics:
     def build(cls, registry: CollectorRegistry) -> "PricerMetrics":
         return cls(
             quotes=Counter("pricer_quotes", "Quotes signed and published", registry=registry),
+            pruned=Counter(
+                "pricer_quotes_pruned",
+                "published_quotes rows deleted because the API can never serve them again",
+                registry=registry,
+            ),
             suspensions=Counter(
                 "pricer_suspensions", "Book.suspend calls, by cause", ["cause"], registry=registry
             ),

@@ -1,14 +1,17 @@
 """The pricer's I/O shell: feed in, chain views in, suspensions out, signed quotes into the database.
 
-Three jobs share one thread (so a game's quotes are always published in the order they were
+Four jobs share one thread (so a game's quotes are always published in the order they were
 priced):
 
 - `watch` reads the feed every `watch_interval`. On a goal, a red card, the end of a match or
   a feed that stops answering, it calls `Book.suspend(game)` FIRST (every outstanding quote of
-  the game dies with the old epoch), then prices the game again at the new epoch;
+  the game dies with the old epoch; its tip is at least `suspend_tip`, so a chain that orders a
+  block by tip puts it ahead of bets tipping less), then prices the game again at the new epoch;
 - `refresh_live` re-prices every game in play every `live_interval`;
 - `refresh_pregame` re-prices every open game before kickoff every `pregame_interval`, unless
-  the feed shows it called off.
+  the feed shows it called off;
+- `prune` deletes the published quotes the API can never serve again, in short batches
+  (`publish.prune_quotes`), every `prune_interval`.
 
 A game the pricer sees in play for the first time (a start, a restart) is suspended before it is
 quoted, so nothing signed by an earlier run outlives it. Marking a game live at kickoff is the
@@ -39,7 +42,7 @@ from oracle.pricing.engine import (
 )
 from oracle.pricing.exceptions import NotPricerError
 from oracle.pricing.metrics import PricerMetrics
-from oracle.pricing.publish import SignedQuote, insert_quotes
+from oracle.pricing.publish import PrunePolicy, SignedQuote, insert_quotes, prune_quotes
 from oracle.pricing.ratings import Ratings
 from oracle.pricing.scores import ScoreDistribution
 from oracle.signing import sign_quote
@@ -61,6 +64,7 @@ class Chain:
     chain_id: int
     rpc_url: str
     sender: TxSender
+    suspend_tip: int  # wei: the least tip of `Book.suspend`, so it is ordered ahead of bets
 
 
 class Pricer:
@@ -74,6 +78,7 @@ class Pricer:
         policy: PricingPolicy,
         metrics: PricerMetrics,
         pregame_horizon: float,
+        prune_policy: PrunePolicy,
     ):
         self.chain = chain
         self.signer = signer
@@ -83,6 +88,7 @@ class Pricer:
         self.policy = policy
         self.metrics = metrics
         self.pregame_horizon = pregame_horizon
+        self.prune_policy = prune_policy
         self.snapshots: dict[int, Snapshot] = {}
         self.suspended_live: set[int] = set()  # games suspended since this process first saw them live
         self.lost: set[int] = set()  # games whose feed stopped answering
@@ -120,6 +126,11 @@ class Pricer:
 
     def refresh_pregame(self) -> None:
         self.refresh(is_live=False)
+
+    def prune(self) -> None:
+        """Delete published quotes that can never be served again (a bounded number of batches)."""
+        for deleted in prune_quotes(self.engine, self.prune_policy, time.time()):
+            self.metrics.pruned.inc(deleted)
 
     # ------------------------------------------------------------ steps
 
@@ -177,7 +188,8 @@ class Pricer:
     def suspend(self, game: int, cause: str) -> bool:
         """Bump the game's epoch on-chain; False when the Book no longer takes bets on it."""
         try:
-            self.chain.sender.send(self.chain.book.functions.suspend(game), f"suspend game {game}")
+            call, label = self.chain.book.functions.suspend(game), f"suspend game {game}"
+            self.chain.sender.send(call, label, min_tip=self.chain.suspend_tip)
         except RevertError as error:
             if "game not open" in error.reason or error.tx_hash is not None:  # closed first by the keeper
                 return False

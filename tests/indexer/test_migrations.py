@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_default_behavior(engine: Engine) -> None:
-    assert db.migrate(engine) == db.get_head_revision() == "0004"
+    assert db.migrate(engine) == db.get_head_revision() == "0005"
     db.validate_schema(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(

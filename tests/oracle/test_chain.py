@@ -73,6 +73,20 @@ def test_default_behavior(local_system: LocalSystem, isolated: None) -> None:
     assert tx["type"] == 2 and tx["maxPriorityFeePerGas"] <= 2 * 10**9
 
 
+def test_min_tip(local_system: LocalSystem, isolated: None) -> None:
+    """A tip floor lifts the tip above the tip cap, but the max fee never goes above the fee cap."""
+    web3, gwei = local_system.anvil.web3, 10**9
+    sender = sender_for(local_system, anvil_account(3), max_priority_fee_gwei=1.0, max_fee_gwei=4.0)
+    receipt = sender.send(faucet(local_system), "faucet", min_tip=3 * gwei)
+    tx = web3.eth.get_transaction(receipt["transactionHash"])
+    assert tx["maxPriorityFeePerGas"] == 3 * gwei and tx["maxFeePerGas"] <= 4 * gwei
+    receipt = sender.send(faucet(local_system), "faucet", min_tip=9 * gwei)
+    tx = web3.eth.get_transaction(receipt["transactionHash"])
+    assert tx["maxPriorityFeePerGas"] == tx["maxFeePerGas"] == 4 * gwei
+    receipt = sender.send(faucet(local_system), "faucet")
+    assert web3.eth.get_transaction(receipt["transactionHash"])["maxPriorityFeePerGas"] <= gwei
+
+
 def test_load_system_checks_the_chain(local_system: LocalSystem, tmp_path: Path) -> None:
     settings = settings_for(local_system)
     web3 = connect(settings)

@@ -24,6 +24,7 @@ from oracle.feeds.timeline import load_matchday
 from oracle.pricing.engine import PricingPolicy
 from oracle.pricing.metrics import PricerMetrics
 from oracle.pricing.pricer import Chain, Pricer
+from oracle.pricing.publish import PrunePolicy
 from oracle.pricing.simulate import build_league_ratings
 from oracle.signing import Quote, Signature
 from scripts.chain_setup import fund_vault
@@ -100,7 +101,9 @@ def feed_clock() -> FeedClock:
     return FeedClock(start, start - 600)
 
 
-def build_pricer(system: LocalSystem, engine: Engine, clock: FeedClock, policy: PricingPolicy) -> Pricer:
+def build_pricer(
+    system: LocalSystem, engine: Engine, clock: FeedClock, policy: PricingPolicy, suspend_tip: int = 0
+) -> Pricer:
     settings = ChainSettings(
         rpc_url=system.anvil.url, deployment_file=system.deployment_file, poll_interval=0.02
     )
@@ -111,15 +114,19 @@ def build_pricer(system: LocalSystem, engine: Engine, clock: FeedClock, policy: 
         system.deployment.chain_id,
         settings.rpc_url,
         TxSender(web3, pricer_account, system.deployment.chain_id, settings),
+        suspend_tip,
     )
     source = ReplaySource(ReplayFeed(load_matchday(), clock.start), clock=lambda: clock.now)
     metrics = PricerMetrics.build(CollectorRegistry())
-    return Pricer(chain, pricer_account, engine, source, build_league_ratings(), policy, metrics, 86_400)
+    ratings = build_league_ratings()
+    return Pricer(chain, pricer_account, engine, source, ratings, policy, metrics, 86_400, PrunePolicy())
 
 
 @pytest.fixture
 def make_pricer(local_system: LocalSystem, engine: Engine, feed_clock: FeedClock) -> Callable[..., Pricer]:
-    return lambda policy=None: build_pricer(local_system, engine, feed_clock, policy or PricingPolicy())
+    return lambda policy=None, suspend_tip=0: build_pricer(
+        local_system, engine, feed_clock, policy or PricingPolicy(), suspend_tip
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,105 @@
+"""`Book.suspend` outbids bets on tip: on a chain ordering a block by tip it goes ahead of them.
+
+anvil orders a block's transactions by tip, as an OP-stack sequencer does. The sender's ordinary
+transactions tip the node's suggestion up to the tip cap (`chain.max_priority_fee_gwei`, 2 gwei);
+the pricer's suspensions at least `pricer.suspend_priority_fee_gwei` (5 gwei).
+"""
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from web3 import Web3
+
+from oracle.config import GWEI
+from oracle.pricing.config import PricerSettings
+from scripts.localchain import anvil_account
+from tests.oracle.conftest import LocalSystem
+
+from .conftest import GAME, ONE, Book, FeedClock, fetch_published, pricer_account
+
+pytestmark = pytest.mark.integration
+
+bettor = anvil_account(5)
+SUSPEND_TIP = PricerSettings().suspend_tip
+
+
+def go_live(book: Book, feed_clock: FeedClock) -> None:
+    book.create_game(GAME, int(time.time()) + 3_600)
+    book.send(book.contract.functions.set_live(GAME, True), pricer_account)
+    book.fund(bettor)
+    feed_clock.at_minute(16)  # a goal at 17'
+
+
+def fetch_last_transaction(web3: Web3) -> Any:
+    (tx,) = web3.eth.get_block("latest", full_transactions=True)["transactions"]
+    return tx
+
+
+def test_default_behavior(book: Book, make_pricer, feed_clock: FeedClock, local_system: LocalSystem):
+    """The suspension carries the suspend tip; the same sender's other transactions at most the tip cap."""
+    go_live(book, feed_clock)
+    web3 = local_system.anvil.web3
+    pricer = make_pricer(suspend_tip=SUSPEND_TIP)
+    pricer.watch()
+    pricer.refresh_live()  # first sight in play: suspends
+    suspension = fetch_last_transaction(web3)
+    assert suspension["to"] == book.contract.address and suspension["from"] == pricer_account.address
+    assert book.contract.decode_function_input(suspension["input"])[0].fn_name == "suspend"
+    assert suspension["maxPriorityFeePerGas"] == SUSPEND_TIP == 5 * GWEI
+    pricer.chain.sender.send(book.token.functions.faucet(ONE), "faucet")
+    other = fetch_last_transaction(web3)
+    assert other["from"] == pricer_account.address
+    assert 0 < other["maxPriorityFeePerGas"] <= pricer.chain.sender.settings.max_priority_fee == 2 * GWEI
+
+
+def race_a_bet(book: Book, pricer: Any, feed_clock: FeedClock, web3: Web3, tip: int) -> Any:
+    """A bet with a pre-goal quote and `tip`, pending when the pricer suspends; its receipt."""
+    old = next(p for p in fetch_published(pricer.engine) if p.game == GAME)
+    web3.provider.make_request("evm_setAutomine", [False])
+    try:
+        call = book.contract.functions.place_bet(
+            old.quote.as_tuple(), old.signature.as_tuple(), 0, ONE, old.quote.odds[0]
+        )
+        base_fee = web3.eth.get_block("latest")["baseFeePerGas"]
+        tx = call.build_transaction(
+            {
+                "from": bettor.address,
+                "nonce": web3.eth.get_transaction_count(bettor.address, "pending"),
+                "gas": 300_000,
+                "maxFeePerGas": 2 * base_fee + tip,
+                "maxPriorityFeePerGas": tip,
+            }
+        )
+        bet_hash = web3.eth.send_raw_transaction(bettor.sign_transaction(tx).raw_transaction)
+        feed_clock.at_minute(17.1)  # the goal
+        watcher = threading.Thread(target=pricer.watch)
+        watcher.start()
+        deadline = time.monotonic() + 10
+        while len(web3.provider.make_request("txpool_content", [])["result"]["pending"]) < 2:
+            assert time.monotonic() < deadline, "the suspension never reached the mempool"
+            time.sleep(0.02)
+        web3.provider.make_request("evm_mine", [])
+        watcher.join(timeout=10)
+    finally:
+        web3.provider.make_request("evm_setAutomine", [True])
+    return web3.eth.get_transaction_receipt(bet_hash)
+
+
+@pytest.mark.parametrize(("suspend_tip", "is_bet_first"), [(SUSPEND_TIP, False), (0, True)])
+def test_a_bet_sent_first_with_the_usual_top_tip(
+    book: Book, make_pricer, feed_clock: FeedClock, local_system: LocalSystem, suspend_tip, is_bet_first
+):
+    """A bet tipping the sender's tip cap (2 gwei), sent before the suspension, lands in the same block:
+    after it with the suspend tip (the bet fails), before it without (the bet is taken)."""
+    go_live(book, feed_clock)
+    pricer = make_pricer(suspend_tip=suspend_tip)
+    pricer.watch()
+    pricer.refresh_live()
+    epoch = book.epoch(GAME)
+    receipt = race_a_bet(book, pricer, feed_clock, local_system.anvil.web3, 2 * GWEI)
+    block = local_system.anvil.web3.eth.get_block(receipt["blockNumber"])
+    assert len(block["transactions"]) == 2 and book.epoch(GAME) == epoch + 1
+    assert (receipt["transactionIndex"] == 0) == is_bet_first
+    assert receipt["status"] == (1 if is_bet_first else 0)
