@@ -62,7 +62,13 @@ async def catch_up_chain(
         if since is None:
             return None
         events = store.fetch_events(
-            connection, tables, since, max_block, state.settings.ws_backlog + 1, bettor
+            connection,
+            tables,
+            since,
+            max_block,
+            state.settings.ws_backlog + 1,
+            bettor,
+            state.marks.confirmations,
         )
         if len(events) > state.settings.ws_backlog:
             return None

@@ -19,6 +19,7 @@ class Watermarks:
     quote_seq: int = 0
     chain_seq: int = 0
     head_timestamp: int = 0
+    confirmations: int = 0  # the indexer's: a bet is confirmed this many blocks after its own
     is_ready: bool = False  # the indexer has a cursor row and the chain tailer read it
 
 

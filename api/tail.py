@@ -168,6 +168,7 @@ class Tailers:
         cursor = (sync["cursor_number"], sync["cursor_hash"])
         marks = self.state.marks
         marks.head_timestamp = max(marks.head_timestamp, sync["head_timestamp"] or 0)
+        marks.confirmations = sync["confirmations"]
         if self.cursor is None:
             await self._start(sync)
         elif cursor[0] < self.cursor[0] or (cursor[0] == self.cursor[0] and cursor[1] != self.cursor[1]):
@@ -197,7 +198,14 @@ class Tailers:
         marks, limit = self.state.marks, 5_000
 
         def read(connection: Connection) -> tuple[Sequence[Mapping[Any, Any]], list[Message]]:
-            events = store.fetch_events(connection, list(store.EVENTS), marks.chain_seq, cursor, limit)
+            events = store.fetch_events(
+                connection,
+                list(store.EVENTS),
+                marks.chain_seq,
+                cursor,
+                limit,
+                confirmations=marks.confirmations,
+            )
             return events, build_chain_messages(self.state, connection, events)
 
         await self._refresh_games()

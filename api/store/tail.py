@@ -1,6 +1,8 @@
 """What the tailers read: the indexer's cursor, pricers, game states, new quotes and new chain events.
 
 Chain events are ordered by `seq = block_number << 20 | log_index`, the streams' sequence numbers.
+A bet's confirmation is an event of the block that confirms it (its own block + the indexer's
+`confirmations`), placed after that block's logs: at log index `CONFIRMED_INDEX + its own`.
 """
 
 from collections.abc import Sequence
@@ -10,6 +12,7 @@ from sqlalchemy import Connection, RowMapping, select, text
 from indexer.models import PublishedQuote, SyncState
 
 SEQ_SHIFT = 20  # log indexes stay below 2**20 per block
+CONFIRMED_INDEX = 1 << 19  # a block holds far fewer logs (30M gas / 375 gas per log is 80,000)
 
 # event table -> (stream kind, key column: "game" or "bet")
 EVENTS = {
@@ -85,24 +88,49 @@ def fetch_events(
     max_block: int,
     limit: int,
     bettor: str | None = None,
+    confirmations: int | None = None,
 ) -> Sequence[RowMapping]:
-    """Events of `tables` with seq > `after_seq` up to block `max_block`, in chain order."""
+    """Events of `tables` with seq > `after_seq` up to block `max_block`, in chain order.
+
+    With `confirmations`, and `book_bet_placed` among `tables`, bet confirmations come too
+    (kind `bet_confirmed`, at their confirming block).
+    """
     block, index = split_seq(after_seq)
-    where = (
-        "(block_number > :block OR (block_number = :block AND log_index > :index)) AND block_number <= :max"
-    )
     parts = []
+    params: dict[str, object] = {"block": block, "index": index, "max": max_block, "limit": limit}
     for table in tables:
         kind, key = EVENTS[table]
-        keys = "NULL AS game, bet_id, bettor" if key == "bet" else "game, NULL AS bet_id, NULL AS bettor"
-        condition = where + (" AND bettor = :bettor" if bettor is not None and key == "bet" else "")
-        parts.append(
-            f"SELECT '{kind}' AS kind, block_number, log_index, tx_hash, block_timestamp, {keys} "
-            f"FROM {table} WHERE {condition}"
-        )
+        parts.append(select_events(table, kind, key, bettor, ""))
+    if confirmations is not None and "book_bet_placed" in tables:
+        # the same rows seen from their confirming block: compare their own position, shifted back
+        parts.append(select_events("book_bet_placed", "bet_confirmed", "bet", bettor, "c_"))
+        params |= {"c_block": block - confirmations, "c_index": index - CONFIRMED_INDEX}
+        params |= {"c_max": max_block - confirmations, "shift": confirmations, "offset": CONFIRMED_INDEX}
     sql = " UNION ALL ".join(parts) + " ORDER BY block_number, log_index LIMIT :limit"
-    params = {"block": block, "index": index, "max": max_block, "limit": limit, "bettor": bettor}
-    return connection.execute(text(sql), params).mappings().all()
+    return connection.execute(text(sql), params | {"bettor": bettor}).mappings().all()
+
+
+def select_events(table: str, kind: str, key: str, bettor: str | None, prefix: str) -> str:
+    """One table's part of `fetch_events`; `prefix` "c_" reads its rows as confirmations."""
+    # typed NULLs: PostgreSQL takes a UNION's column types from its first part
+    keys = (
+        "CAST(NULL AS BIGINT) AS game, bet_id, bettor"
+        if key == "bet"
+        else "game, CAST(NULL AS TEXT) AS bet_id, CAST(NULL AS TEXT) AS bettor"
+    )
+    position = (
+        "block_number + :shift AS block_number, log_index + :offset AS log_index"
+        if prefix
+        else "block_number, log_index"
+    )
+    condition = (
+        f"(block_number > :{prefix}block OR (block_number = :{prefix}block AND log_index > :{prefix}index))"
+        f" AND block_number <= :{prefix}max"
+    )
+    if bettor is not None and key == "bet":
+        condition += " AND bettor = :bettor"
+    columns = f"'{kind}' AS kind, {position}, tx_hash, block_timestamp, {keys}"
+    return f"SELECT {columns} FROM {table} WHERE {condition}"
 
 
 def fetch_game_rows(connection: Connection, games: Sequence[int]) -> dict[int, RowMapping]:
