@@ -1,7 +1,9 @@
 """The API's settings, from `API_*` environment variables; nothing else reads the environment."""
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from indexer.config import DatabaseUrl
 
 
 class Settings(BaseSettings):
@@ -10,7 +12,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="API_", extra="ignore")
 
     # API_DATABASE_URL, else the project's common DATABASE_URL (the indexer's database)
-    database_url: str = Field(
+    database_url: DatabaseUrl = Field(
         default="sqlite:///rollbook.db", validation_alias=AliasChoices("API_DATABASE_URL", "DATABASE_URL")
     )
     host: str = "127.0.0.1"
@@ -46,12 +48,3 @@ class Settings(BaseSettings):
     ws_backlog: int = Field(default=500, ge=1)  # messages replayed on resume; beyond it, a snapshot
     ws_heartbeat: float = Field(default=15.0, gt=0)  # seconds between heartbeats
     ws_max_clients: int = Field(default=20_000, ge=1)  # per worker
-
-    @field_validator("database_url")
-    @classmethod
-    def use_psycopg3(cls, url: str) -> str:
-        """`postgresql://` means psycopg 3 here (SQLAlchemy would pick psycopg2, which is not installed)."""
-        for prefix in ("postgresql://", "postgres://"):
-            if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix) :]
-        return url

@@ -1,11 +1,24 @@
 """The indexer's settings, from `INDEXER_*` environment variables; nothing else reads the environment."""
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AfterValidator, AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEPLOYMENTS_DIR = Path(__file__).resolve().parents[1] / "deployments"
+
+
+def use_psycopg3(url: str) -> str:
+    """`postgresql://` means psycopg 3 here (SQLAlchemy would pick psycopg2, which is not installed)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+# A SQLAlchemy URL of the indexer's database, as every service that reads or writes it takes it
+DatabaseUrl = Annotated[str, AfterValidator(use_psycopg3)]
 
 
 class Settings(BaseSettings):
@@ -15,7 +28,7 @@ class Settings(BaseSettings):
 
     rpc_url: str = "http://127.0.0.1:8545"
     # INDEXER_DATABASE_URL, else the project's common DATABASE_URL, else a SQLite file here
-    database_url: str = Field(
+    database_url: DatabaseUrl = Field(
         default="sqlite:///rollbook.db",
         validation_alias=AliasChoices("INDEXER_DATABASE_URL", "DATABASE_URL"),
     )
@@ -31,12 +44,3 @@ class Settings(BaseSettings):
     metrics_port: int = Field(default=9101, ge=0, le=65_535)  # /metrics and /healthz; 0 disables
     max_lag_blocks: int = Field(default=64, ge=0)  # /healthz fails beyond this many blocks behind
     log_level: str = "INFO"
-
-    @field_validator("database_url")
-    @classmethod
-    def use_psycopg3(cls, url: str) -> str:
-        """`postgresql://` means psycopg 3 here (SQLAlchemy would pick psycopg2, which is not installed)."""
-        for prefix in ("postgresql://", "postgres://"):
-            if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix) :]
-        return url

@@ -6,8 +6,9 @@ Environment variables override the file: `ORACLE_PRICER__OVERROUND=1.06`,
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
+from indexer.config import DatabaseUrl
 from oracle.config import GWEI, ChainSettings, OracleSettings, ReplayFeedSettings, ServiceSettings
 from oracle.pricing.history import HISTORY_FILE
 from oracle.pricing.odds import MAX_ODDS, MIN_ODDS, MarginMethod
@@ -18,7 +19,8 @@ MAX_QUOTE_TTL = 3_600  # contracts/constants.vy: a quote may not live longer
 class PricerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    database_url: str = "sqlite:///rollbook.db"  # the indexer's database: quotes go to published_quotes
+    # the indexer's database: quotes go to published_quotes
+    database_url: DatabaseUrl = "sqlite:///rollbook.db"
     history_file: Path = HISTORY_FILE  # past results the ratings are fitted on
     half_life_days: float | None = Field(default=365.0, gt=0)  # older results weigh less
     overround: float = Field(default=1.05, ge=1.0, le=1.5)  # sum of 1/odds of a market
@@ -41,15 +43,6 @@ class PricerSettings(BaseModel):
     prune_batch_size: int = Field(default=1_000, ge=1, le=100_000)  # rows per DELETE
     suspend_priority_fee_gwei: float = Field(default=5.0, ge=0)  # least tip of Book.suspend (fee cap rules)
     stale_after: float = Field(default=60.0, gt=0)  # /healthz fails when no job finished for this long
-
-    @field_validator("database_url")
-    @classmethod
-    def use_psycopg3(cls, url: str) -> str:
-        """`postgresql://` means psycopg 3 here (SQLAlchemy would pick psycopg2, which is not installed)."""
-        for prefix in ("postgresql://", "postgres://"):
-            if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix) :]
-        return url
 
     @property
     def suspend_tip(self) -> int:

@@ -2,7 +2,9 @@
 
 import pytest
 
+from api.config import Settings as ApiSettings
 from indexer.config import Settings
+from oracle.pricing.config import PricerSettings
 
 pytestmark = pytest.mark.unit
 
@@ -32,3 +34,14 @@ def test_reads_the_indexer_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INDEXER_BATCH_SIZE", "0")
     with pytest.raises(ValueError, match="batch_size"):
         Settings()
+
+
+def test_every_service_reads_the_database_url_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API and the pricer take the indexer's database the same way: postgres URLs mean psycopg 3."""
+    monkeypatch.delenv("API_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgres://app@db/rollbook")
+    assert ApiSettings().database_url == "postgresql+psycopg://app@db/rollbook"
+    assert PricerSettings(database_url="postgresql://app@db/rollbook").database_url == (
+        "postgresql+psycopg://app@db/rollbook"
+    )
+    assert PricerSettings(database_url="sqlite:///x.db").database_url == "sqlite:///x.db"
