@@ -1,8 +1,8 @@
 """Settings every oracle service shares: the chain and its keys, fees, the health server, TOML loading.
 
 A service's `config.py` defines one `Settings(OracleSettings)` holding `chain: ChainSettings`
-and `service: ServiceSettings` next to its own sections. `load_settings(Settings, path)` reads
-a TOML file and lets environment variables override it: with prefix `ORACLE_` and `__` between
+next to its own sections; `service: ServiceSettings` comes from the base. `load_settings(Settings,
+path)` reads a TOML file and lets environment variables override it: with prefix `ORACLE_` and `__` between
 levels, `ORACLE_CHAIN__RPC_URL` replaces `[chain] rpc_url`. Secrets never sit in the TOML: it
 names a keystore and a password file.
 """
@@ -82,6 +82,8 @@ class OracleSettings(BaseSettings):
     """Base of a service's settings: environment first, then the TOML file, then defaults."""
 
     model_config = SettingsConfigDict(env_prefix="ORACLE_", env_nested_delimiter="__", extra="forbid")
+
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
 
     @classmethod
     def settings_customise_sources(

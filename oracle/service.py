@@ -7,19 +7,23 @@
 
 `run_loop` holds the one error policy: a `TransientError` is logged with its kind and the next
 cycle retries; a `FatalError` (and any bug) ends the loop and the process stops with the message.
-`run_scheduled` applies the same policy to jobs on an APScheduler schedule.
+`run_scheduled` applies the same policy to jobs on an APScheduler schedule, and `main_scheduled`
+is the whole life of such a service: settings, start-up checks, endpoints, jobs, shutdown.
 """
 
+import argparse
 import logging
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -27,12 +31,23 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from indexer.logs import configure_logging
 from indexer.metrics import Probe, serve_http
-from oracle.config import ServiceSettings
-from oracle.exceptions import FatalError, TransientError
+from oracle.config import OracleSettings, ServiceSettings, load_settings
+from oracle.exceptions import ConfigError, FatalError, TransientError
 
-__all__ = ["ServiceHealth", "configure_logging", "install_stop_signals", "run_loop", "run_scheduled", "serve"]
+__all__ = [
+    "ScheduledService",
+    "ServiceHealth",
+    "configure_logging",
+    "install_stop_signals",
+    "main_scheduled",
+    "run_loop",
+    "run_scheduled",
+    "serve",
+]
 
 log = logging.getLogger("oracle.service")
+Jobs = Sequence[tuple[Callable[[], None], float]]
+S = TypeVar("S", bound=OracleSettings)
 
 
 @dataclass
@@ -148,7 +163,7 @@ def run_loop(
         stop.wait(min(max_backoff, interval * 2 ** min(failures, 8)) if failures else interval)
 
 
-def run_scheduled(jobs: Sequence[tuple[Callable[[], None], float]], health: ServiceHealth) -> int:
+def run_scheduled(jobs: Jobs, health: ServiceHealth) -> int:
     """Run each `(job, interval)` every `interval` seconds on one APScheduler thread; the exit code.
 
     The jobs never overlap (one worker), a job still running when its next turn comes skips that
@@ -196,3 +211,52 @@ def run_scheduled(jobs: Sequence[tuple[Callable[[], None], float]], health: Serv
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     scheduler.start()
     return exit_codes[0] if exit_codes else 0
+
+
+@dataclass
+class ScheduledService:
+    """A started service, as `main_scheduled` runs it."""
+
+    jobs: Jobs  # (job, interval in seconds)
+    stale_after: float  # /healthz fails when no job finished for this long
+    message: str  # the log line once it runs ("keeping", "pricing")
+    details: dict[str, Any]  # that line's fields
+    close: Callable[[], None] = lambda: None  # releases what it holds, after the jobs stop
+
+
+def main_scheduled(
+    name: str,
+    argv: list[str],
+    description: str | None,
+    settings_type: type[S],
+    start: Callable[[S, CollectorRegistry], ScheduledService],
+) -> int:
+    """`python -m oracle <name> [--config file.toml]`: the exit code (0 stopped, 2 fatal, 1 a bug).
+
+    `start` builds the service from its settings and checks it (chain, role, keys, database),
+    raising `FatalError` with what to fix, or `TransientError` when a dependency does not answer.
+    """
+    parser = argparse.ArgumentParser(prog=f"python -m oracle {name}", description=description)
+    parser.add_argument("--config", type=Path, help="TOML settings (ORACLE_* variables override them)")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(settings_type, args.config)
+    except ConfigError as error:
+        print(f"{name}: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.service.log_level)
+    registry = CollectorRegistry()
+    try:
+        service = start(settings, registry)
+    except (FatalError, TransientError) as error:
+        log.error("cannot start: %s", error, extra={"kind": type(error).__name__})
+        return 2
+    health = ServiceHealth(stale_after=service.stale_after, is_prepared=True)
+    server = serve(registry, health, settings.service, name)
+    log.info(service.message, extra=service.details)
+    try:
+        return run_scheduled(service.jobs, health)
+    finally:
+        if server is not None:
+            server.shutdown()
+        service.close()

@@ -5,16 +5,12 @@ Settings come from the TOML file and `ORACLE_*` variables (`oracle/keeper/config
 codes: 0 stopped by a signal, 2 a fatal error (the log says what to fix), 1 a bug.
 """
 
-import argparse
 import logging
-import sys
-from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 
 from oracle.chain import TxSender, call_rpc, connect, load_system
-from oracle.config import load_settings
-from oracle.exceptions import ConfigError, FatalError, TransientError
+from oracle.exceptions import ConfigError
 from oracle.feeds.replay import ReplayFeed, ReplaySource
 from oracle.feeds.timeline import load_matchday
 from oracle.keeper.book import BookReader
@@ -22,7 +18,7 @@ from oracle.keeper.config import Settings
 from oracle.keeper.exceptions import NotOperatorError
 from oracle.keeper.keeper import Keeper, KeeperMetrics
 from oracle.keys import load_account
-from oracle.service import ServiceHealth, configure_logging, run_scheduled, serve
+from oracle.service import ScheduledService, main_scheduled
 
 log = logging.getLogger("oracle.keeper")
 
@@ -50,27 +46,15 @@ def build_keeper(settings: Settings, metrics: KeeperMetrics) -> Keeper:
     return Keeper(reader, book, sender, source, settings.keeper, cap_unit, metrics)
 
 
+def start(settings: Settings, registry: CollectorRegistry) -> ScheduledService:
+    keeper = build_keeper(settings, KeeperMetrics.build(registry))
+    return ScheduledService(
+        jobs=[(keeper.cycle, settings.keeper.interval)],
+        stale_after=settings.keeper.stale_after,
+        message="keeping",
+        details={"operator": keeper.sender.address, "games": keeper.source.get_games()},
+    )
+
+
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m oracle keeper", description=__doc__)
-    parser.add_argument("--config", type=Path, help="TOML settings ([chain], [service], [replay], [keeper])")
-    args = parser.parse_args(argv)
-    try:
-        settings = load_settings(Settings, args.config)
-    except ConfigError as error:
-        print(f"keeper: {error}", file=sys.stderr)
-        return 2
-    configure_logging(settings.service.log_level)
-    registry, health = CollectorRegistry(), ServiceHealth(stale_after=settings.keeper.stale_after)
-    try:
-        keeper = build_keeper(settings, KeeperMetrics.build(registry))
-    except (FatalError, TransientError) as error:
-        log.error("cannot start: %s", error, extra={"kind": type(error).__name__})
-        return 2
-    health.is_prepared = True
-    server = serve(registry, health, settings.service, "keeper")
-    log.info("keeping", extra={"operator": keeper.sender.address, "games": keeper.source.get_games()})
-    try:
-        return run_scheduled([(keeper.cycle, settings.keeper.interval)], health)
-    finally:
-        if server is not None:
-            server.shutdown()
+    return main_scheduled("keeper", argv, __doc__, Settings, start)

@@ -6,7 +6,7 @@ Environment variables override the file (`ORACLE_KEEPER__INTERVAL=1`,
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from oracle.config import ChainSettings, OracleSettings, ReplayFeedSettings, ServiceSettings
+from oracle.config import ChainSettings, OracleSettings, ReplayFeedSettings
 from oracle.markets import MAX_LINE, Kind
 
 MAX_BATCH = 256  # contracts/constants.vy: bets per settle_bets call
@@ -52,6 +52,5 @@ class KeeperSettings(BaseModel):
 
 class Settings(OracleSettings):
     chain: ChainSettings = Field(default_factory=ChainSettings)
-    service: ServiceSettings = Field(default_factory=ServiceSettings)
     replay: ReplayFeedSettings = Field(default_factory=ReplayFeedSettings)
     keeper: KeeperSettings = Field(default_factory=KeeperSettings)

@@ -4,10 +4,7 @@ Settings come from the TOML file and `ORACLE_*` variables (`oracle/pricing/confi
 codes: 0 stopped by a signal, 2 a fatal error (the log says what to fix), 1 a bug.
 """
 
-import argparse
 import logging
-import sys
-from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
@@ -15,8 +12,7 @@ from sqlalchemy import Engine
 from indexer import db
 from indexer.exceptions import SchemaMismatchError
 from oracle.chain import TxSender, connect, load_system
-from oracle.config import load_settings
-from oracle.exceptions import ConfigError, FatalError, TransientError
+from oracle.exceptions import ConfigError
 from oracle.feeds.replay import ReplayFeed, ReplaySource
 from oracle.feeds.timeline import load_matchday
 from oracle.keys import load_account
@@ -29,7 +25,7 @@ from oracle.pricing.pricer import Chain, Pricer
 from oracle.pricing.publish import PrunePolicy
 from oracle.pricing.ratings import fit_ratings
 from oracle.pricing.scores import LiveFactors
-from oracle.service import ServiceHealth, configure_logging, run_scheduled, serve
+from oracle.service import ScheduledService, main_scheduled
 
 log = logging.getLogger("oracle.pricing")
 
@@ -101,34 +97,21 @@ def build_pricer(settings: Settings, metrics: PricerMetrics) -> Pricer:
     return pricer
 
 
+def start(settings: Settings, registry: CollectorRegistry) -> ScheduledService:
+    pricer = build_pricer(settings, PricerMetrics.build(registry))
+    return ScheduledService(
+        jobs=[
+            (pricer.watch, settings.pricer.watch_interval),
+            (pricer.refresh_pregame, settings.pricer.pregame_interval),
+            (pricer.refresh_live, settings.pricer.live_interval),
+            (pricer.prune, settings.pricer.prune_interval),
+        ],
+        stale_after=settings.pricer.stale_after,
+        message="pricing",
+        details={"pricer": pricer.signer.address, "games": pricer.source.get_games()},
+        close=pricer.engine.dispose,
+    )
+
+
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m oracle pricer", description=__doc__)
-    parser.add_argument("--config", type=Path, help="TOML settings ([chain], [service], [replay], [pricer])")
-    args = parser.parse_args(argv)
-    try:
-        settings = load_settings(Settings, args.config)
-    except ConfigError as error:
-        print(f"pricer: {error}", file=sys.stderr)
-        return 2
-    configure_logging(settings.service.log_level)
-    registry, health = CollectorRegistry(), ServiceHealth(stale_after=settings.pricer.stale_after)
-    try:
-        pricer = build_pricer(settings, PricerMetrics.build(registry))
-    except (FatalError, TransientError) as error:
-        log.error("cannot start: %s", error, extra={"kind": type(error).__name__})
-        return 2
-    health.is_prepared = True
-    server = serve(registry, health, settings.service, "pricer")
-    log.info("pricing", extra={"pricer": pricer.signer.address, "games": pricer.source.get_games()})
-    jobs = [
-        (pricer.watch, settings.pricer.watch_interval),
-        (pricer.refresh_pregame, settings.pricer.pregame_interval),
-        (pricer.refresh_live, settings.pricer.live_interval),
-        (pricer.prune, settings.pricer.prune_interval),
-    ]
-    try:
-        return run_scheduled(jobs, health)
-    finally:
-        if server is not None:
-            server.shutdown()
-        pricer.engine.dispose()
+    return main_scheduled("pricer", argv, __doc__, Settings, start)

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from indexer.config import DatabaseUrl
-from oracle.config import GWEI, ChainSettings, OracleSettings, ReplayFeedSettings, ServiceSettings
+from oracle.config import GWEI, ChainSettings, OracleSettings, ReplayFeedSettings
 from oracle.pricing.history import HISTORY_FILE
 from oracle.pricing.odds import MAX_ODDS, MIN_ODDS, MarginMethod
 
@@ -51,6 +51,5 @@ class PricerSettings(BaseModel):
 
 class Settings(OracleSettings):
     chain: ChainSettings = Field(default_factory=ChainSettings)
-    service: ServiceSettings = Field(default_factory=ServiceSettings)
     replay: ReplayFeedSettings = Field(default_factory=ReplayFeedSettings)
     pricer: PricerSettings = Field(default_factory=PricerSettings)

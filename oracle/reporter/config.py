@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from oracle.config import ChainSettings, OracleSettings, ServiceSettings
+from oracle.config import ChainSettings, OracleSettings
 from oracle.feeds.http import FieldMapping
 from oracle.feeds.model import MatchStatus
 from oracle.feeds.timeline import MATCHDAY_FILE
@@ -94,7 +94,6 @@ class Settings(OracleSettings):
     peers: PeersSettings = PeersSettings()
     replay: ReplaySettings = ReplaySettings()
     sources: list[SourceSettings] = Field(default_factory=list)
-    service: ServiceSettings = ServiceSettings()
 
     @model_validator(mode="after")
     def check(self) -> "Settings":
