@@ -24,7 +24,7 @@ a wrong chain raises `WrongChainError` (fatal).
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, cast
@@ -121,7 +121,7 @@ class InFlight:
 
 
 class TxSender:
-    """Sends transactions from `account`, one at a time, through `web3`."""
+    """Sends transactions from `account` through `web3`: one at a time, or several in a row."""
 
     def __init__(self, web3: Web3, account: LocalAccount, chain_id: int, settings: ChainSettings):
         self.web3 = web3
@@ -169,18 +169,50 @@ class TxSender:
     def send(self, call: ContractFunction, label: str, min_tip: int = 0) -> TxReceipt:
         """Send `call` (tip at least `min_tip` wei), replace it while stuck, return its receipt or raise."""
         with self._lock:
-            gas = self.estimate(call, label)
-            base: TxParams = {"from": self.address, "chainId": self.chain_id, "gas": gas}
-            tx: Tx = dict(call.build_transaction(base))
-            flight = self._submit(tx, label, min_tip)
-            receipt = self._wait(tx, flight)
-            self.in_flight.pop(flight.nonce, None)
-            self.gas_used += int(receipt["gasUsed"])
-            if receipt["status"] != 1:
-                raise RevertError(
-                    label, self._replay_reason(tx, receipt), receipt["transactionHash"].to_0x_hex()
-                )
-            return receipt
+            tx, flight = self._start(call, label, min_tip)
+            result = self._finish(tx, flight)
+        if isinstance(result, RevertError):
+            raise result
+        return result
+
+    def send_all(
+        self, calls: Sequence[tuple[ContractFunction, str]], window: int
+    ) -> list[TxReceipt | RevertError]:
+        """Send each (call, label) in order, at most `window` of them unmined at a time.
+
+        One failing call does not stop the others: its place in the result holds its `RevertError`
+        (a revert at estimate or when mined). Any other error is raised once every transaction
+        already sent has been seen through.
+        """
+        results: list[TxReceipt | RevertError] = []
+        with self._lock:
+            for start in range(0, len(calls), window):
+                sent: list[tuple[Tx, InFlight] | RevertError] = []
+                try:
+                    for call, label in calls[start : start + window]:
+                        try:
+                            sent.append(self._start(call, label, 0))
+                        except RevertError as error:
+                            sent.append(error)
+                finally:
+                    results += [one if isinstance(one, RevertError) else self._finish(*one) for one in sent]
+        return results
+
+    def _start(self, call: ContractFunction, label: str, min_tip: int) -> tuple[Tx, InFlight]:
+        gas = self.estimate(call, label)
+        base: TxParams = {"from": self.address, "chainId": self.chain_id, "gas": gas}
+        tx: Tx = dict(call.build_transaction(base))
+        return tx, self._submit(tx, label, min_tip)
+
+    def _finish(self, tx: Tx, flight: InFlight) -> TxReceipt | RevertError:
+        """The receipt of a sent transaction, or the `RevertError` of one mined and reverted."""
+        receipt = self._wait(tx, flight)
+        self.in_flight.pop(flight.nonce, None)
+        self.gas_used += int(receipt["gasUsed"])
+        if receipt["status"] != 1:
+            reason = self._replay_reason(tx, receipt)
+            return RevertError(flight.label, reason, receipt["transactionHash"].to_0x_hex())
+        return receipt
 
     def _submit(self, tx: Tx, label: str, min_tip: int) -> InFlight:
         for _ in range(MAX_NONCE_RESYNCS + 1):

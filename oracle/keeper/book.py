@@ -3,16 +3,22 @@
 Reads of many games, markets or bets go out as one JSON-RPC batch each. A final game's bets
 come from its `BetPlaced` logs (filtered by its market ids, in pages of `log_block_range`
 blocks) and `Book.is_open`, so paying needs no database: the chain alone says what is owed.
+Those reads scale with the game's bets, so they skip web3's per-item codecs: logs are raw
+`eth_getLogs` results decoded by the indexer's decoder, `is_open` calls are ABI-encoded here.
 """
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from eth_utils.abi import event_abi_to_log_topic
+from eth_abi import encode
+from eth_utils import function_signature_to_4byte_selector
 from web3 import Web3
 from web3.contract import Contract
+from web3.types import RPCEndpoint
 
+from indexer.decode import build_event_specs, build_type, decode_logs
 from oracle.chain import call_rpc
+from oracle.exceptions import RpcUnavailableError
 from oracle.keeper.plan import GameView
 from oracle.markets import Bet
 
@@ -27,8 +33,13 @@ class BookReader:
         self.rpc_url = rpc_url
         self.start_block = start_block
         self.log_block_range = log_block_range
-        self.bet_placed = book.events.BetPlaced()
-        self.bet_placed_topic = "0x" + event_abi_to_log_topic(self.bet_placed.abi).hex()
+        specs = build_event_specs({"book": (book.address, book.abi)})  # type: ignore[dict-item]
+        self.specs = {key: spec for key, spec in specs.items() if spec.name == "BetPlaced"}
+        (self.bet_placed_topic,) = (topic for _, topic in self.specs)
+        abi: list[dict[str, Any]] = list(book.abi)  # type: ignore[arg-type]
+        (is_open,) = (e for e in abi if e.get("type") == "function" and e.get("name") == "is_open")
+        self.bet_type = build_type(is_open["inputs"][0])  # the `Bet` tuple
+        self.is_open_selector = function_signature_to_4byte_selector(f"is_open({self.bet_type})")
 
     def _rpc(self, read: Callable[[], Any]) -> Any:
         return call_rpc(self.rpc_url, read)
@@ -71,18 +82,36 @@ class BookReader:
             end = min(start + self.log_block_range - 1, to_block)
             query = {
                 "address": self.book.address,
-                "fromBlock": start,
-                "toBlock": end,
+                "fromBlock": hex(start),
+                "toBlock": hex(end),
                 "topics": [self.bet_placed_topic, None, None, markets],
             }
-            logs = self._rpc(lambda q=query: self.web3.eth.get_logs(q))  # type: ignore[misc]
-            bets += [build_placed_bet(self.bet_placed.process_log(log)["args"]) for log in logs]
+            logs = self._rpc(lambda q=query: self._request("eth_getLogs", [q]))  # type: ignore[misc]
+            bets += [build_placed_bet(record.args) for record in decode_logs(self.specs, logs)]
         return bets
 
     def fetch_open(self, bets: Sequence[PlacedBet]) -> list[PlacedBet]:
         """The bets among `bets` still unpaid."""
-        flags = self._batch([self.book.functions.is_open(bet.as_tuple()) for _, bet in bets])
-        return [bet for bet, is_open in zip(bets, flags, strict=True) if is_open]
+        to = self.book.address
+        flags: list[bytes] = []
+        for start in range(0, len(bets), MAX_BATCH_CALLS):
+
+            def read(chunk: Sequence[PlacedBet] = bets[start : start + MAX_BATCH_CALLS]) -> list[bytes]:
+                with self.web3.batch_requests() as batch:
+                    for _, bet in chunk:
+                        data = self.is_open_selector + encode([self.bet_type], [bet.as_tuple()])
+                        batch.add(self.web3.eth.call({"to": to, "data": data}))
+                    return [bytes(flag) for flag in batch.execute()]  # type: ignore[arg-type]
+
+            flags += self._rpc(read)
+        return [bet for bet, flag in zip(bets, flags, strict=True) if int.from_bytes(flag, "big")]
+
+    def _request(self, method: str, params: list[Any]) -> Any:
+        """One raw JSON-RPC call: its result as the node sent it (hex strings, no formatting)."""
+        response = self.web3.provider.make_request(RPCEndpoint(method), params)
+        if "error" in response:
+            raise RpcUnavailableError(self.rpc_url, f"{method}: {response['error']}")
+        return response["result"]
 
 
 def build_game_view(game: int, view: Any) -> GameView:
@@ -90,12 +119,13 @@ def build_game_view(game: int, view: Any) -> GameView:
     return GameView(game, int(kickoff), int(state), int(deadline), int(market_count))
 
 
-def build_placed_bet(args: Any) -> PlacedBet:
-    return bytes(args["bet_id"]), Bet(
+def build_placed_bet(args: dict[str, Any]) -> PlacedBet:
+    """A bet from its decoded `BetPlaced` arguments (`indexer.decode`: hex text and ints)."""
+    return bytes.fromhex(args["bet_id"][2:]), Bet(
         bettor=Web3.to_checksum_address(args["bettor"]),
-        nonce=int(args["nonce"]),
-        market=int(args["market"]),
-        outcome=int(args["outcome"]),
-        stake=int(args["stake"]),
-        payout=int(args["payout"]),
+        nonce=args["nonce"],
+        market=args["market"],
+        outcome=args["outcome"],
+        stake=args["stake"],
+        payout=args["payout"],
     )

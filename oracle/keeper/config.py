@@ -30,6 +30,7 @@ class KeeperSettings(BaseModel):
     create_ahead: float = Field(default=86_400 * 7, gt=0)  # seconds before kickoff games are listed
     min_lead: float = Field(default=10.0, ge=0)  # a game kicking off sooner than this is not listed
     settle_batch: int = Field(default=200, ge=1, le=MAX_BATCH)  # bets per settle_bets transaction
+    settle_in_flight: int = Field(default=8, ge=1, le=64)  # settle_bets transactions sent before a receipt
     log_block_range: int = Field(default=50_000, ge=1)  # blocks per eth_getLogs when finding bets
     stale_after: float = Field(default=60.0, gt=0)  # /healthz fails when no cycle finished for this long
 

@@ -10,7 +10,6 @@ racing payers never fail each other. Any other revert is retried next cycle.
 
 import logging
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
@@ -20,7 +19,7 @@ from web3.contract.contract import ContractFunction
 from oracle.chain import TxSender
 from oracle.exceptions import RevertError, TransientError
 from oracle.feeds.replay import ReplaySource
-from oracle.keeper.book import BookReader, PlacedBet
+from oracle.keeper.book import BookReader
 from oracle.keeper.config import KeeperSettings
 from oracle.keeper.plan import GameView, Step, Timing, plan_steps
 
@@ -134,19 +133,32 @@ class Keeper:
         log.info("done", extra={"step": label, "game": game})
 
     def pay(self, view: GameView, head: int) -> int:
-        """Push payouts of a final game in batches; how many bets were still unpaid before."""
+        """Push payouts of a final game in batches, several in flight; how many bets were unpaid before."""
         if view.game in self.paid:
             return 0
         unpaid = self.reader.fetch_open(self.reader.fetch_bets(view.game, view.market_count, head))
-        for start in range(0, len(unpaid), self.settings.settle_batch):
-            self.settle(view.game, unpaid[start : start + self.settings.settle_batch])
+        size = self.settings.settle_batch
+        batches = [unpaid[start : start + size] for start in range(0, len(unpaid), size)]
+        calls = [
+            (
+                self.book.functions.settle_bets([bet.as_tuple() for _, bet in batch]),
+                f"settle {len(batch)} bets of game {view.game}",
+            )
+            for batch in batches
+        ]
+        results = self.sender.send_all(calls, self.settings.settle_in_flight)
+        failed = []
+        for batch, result in zip(batches, results, strict=True):
+            if isinstance(result, RevertError):
+                failed.append(result)
+                continue
+            settled = len(self.book.events.BetSettled().process_receipt(result))
+            self.metrics.steps.labels(Step.PAY.value).inc()
+            self.metrics.bets_paid.inc(settled)
+            log.info("paid", extra={"game": view.game, "bets": len(batch), "settled": settled})
+        if failed:
+            raise TransientError(
+                f"{len(failed)} payout batch(es) of game {view.game} failed, retried next cycle: {failed[0]}"
+            )
         self.paid.add(view.game)
         return len(unpaid)
-
-    def settle(self, game: int, bets: Sequence[PlacedBet]) -> None:
-        call = self.book.functions.settle_bets([bet.as_tuple() for _, bet in bets])
-        receipt = self.sender.send(call, f"settle {len(bets)} bets of game {game}")
-        settled = len(self.book.events.BetSettled().process_receipt(receipt))
-        self.metrics.steps.labels(Step.PAY.value).inc()
-        self.metrics.bets_paid.inc(settled)
-        log.info("paid", extra={"game": game, "bets": len(bets), "settled": settled})

@@ -268,3 +268,42 @@ def test_fee_bump() -> None:
     assert bumped.max_fee >= 120 and bumped.tip >= 12
     assert fees.bump(20, cap=105).max_fee == 105
     assert Fees(105, 10).bump(20, cap=105) == Fees(105, 13)
+
+
+def test_send_all_keeps_a_window_in_flight(local_system: LocalSystem, no_automine: None) -> None:
+    """Up to `window` transactions wait unmined at once, in nonce order; a call that reverts takes its
+    place in the results as its `RevertError` and the others go on."""
+    account = anvil_account(4)
+    sender = sender_for(local_system, account)
+    token = local_system.deployment.get_contract(local_system.anvil.web3, "token")
+    too_much = token.functions.transfer(anvil_account(1).address, 10**30)
+    calls = (
+        [(faucet(local_system), "faucet")] * 2
+        + [(too_much, "transfer")]
+        + [(faucet(local_system), "faucet")] * 3
+    )
+    done: list[Any] = []
+    worker = threading.Thread(target=lambda: done.append(sender.send_all(calls, window=3)))
+    worker.start()
+    for expected in (2, 3):  # the first window: two sent, one refused at estimate; then three
+        pending = _wait_for_pending(local_system, expected)[account.address.lower()]
+        time.sleep(0.3)  # nothing more is sent before these are mined
+        assert (
+            len(_wait_for_pending(local_system, expected)[account.address.lower()])
+            == len(pending)
+            == expected
+        )
+        rpc(local_system, "evm_mine")
+    worker.join(timeout=30)
+    (results,) = done
+    assert [type(r).__name__ for r in results] == ["AttributeDict"] * 2 + ["RevertError"] + [
+        "AttributeDict"
+    ] * 3
+    assert "exceeds balance" in results[2].reason and results[2].tx_hash is None
+    web3 = local_system.anvil.web3
+    nonces = [
+        web3.eth.get_transaction(r["transactionHash"])["nonce"]
+        for r in results
+        if not isinstance(r, RevertError)
+    ]
+    assert nonces == list(range(nonces[0], nonces[0] + 5)) and sender.in_flight == {}
