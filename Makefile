@@ -28,7 +28,7 @@ PY_PACKAGES = $(sort $(patsubst %/,%,$(dir $(wildcard oracle/*.py indexer/*.py a
 # Our venv (ape, vyper, the anvil wrapper) and node_modules/.bin come first for every recipe.
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help venv install demo test test-fuzz-long lint format compile bench-gas bench-indexer bench-api bench-e2e bench-reporter bench-pricer clean
+.PHONY: help venv install demo test test-fuzz-long lint format compile bench-gas bench-indexer bench-api bench-e2e bench-reporter bench-pricer bench-keeper clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -116,6 +116,9 @@ bench-reporter: install ## final whistle to proposed with 3 reporter nodes, gas 
 
 bench-pricer: install ## quote signing rate and feed event -> published quotes latency (python -m scripts.bench_pricer)
 	$(BIN)/python -m scripts.bench_pricer
+
+bench-keeper: install ## how fast the keeper pays a big final game, one or 8 settle_bets in flight (python -m scripts.bench_keeper)
+	$(BIN)/python -m scripts.bench_keeper
 
 bench-e2e: install ## the whole stack under load: 300 bets/s for 60 s, settle, pay (reports/e2e.json)
 	$(BIN)/python -m scripts.bench_e2e

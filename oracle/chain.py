@@ -99,6 +99,17 @@ def get_revert_reason(error: ContractLogicError) -> str:
 
 
 @dataclass(frozen=True)
+class RawCall:
+    """A call encoded by its caller: for big arguments, where web3's ABI codec is slow."""
+
+    to: str
+    data: str  # 0x-prefixed calldata
+
+
+Call = ContractFunction | RawCall
+
+
+@dataclass(frozen=True)
 class Fees:
     max_fee: int
     tip: int
@@ -158,15 +169,16 @@ class TxSender:
             raise StuckTransactionError("any transaction", -1, "-", self.settings.max_fee)
         return Fees(max_fee=max_fee, tip=min(tip, max_fee))
 
-    def estimate(self, call: ContractFunction, label: str) -> int:
-        """Gas for `call` with the margin; a revert raises `RevertError` before anything is sent."""
+    def estimate(self, tx: Tx, label: str) -> int:
+        """Gas for `tx` with the margin; a revert raises `RevertError` before anything is sent."""
+        request: TxParams = {"from": self.address, "to": tx["to"], "data": tx["data"]}
         try:
-            gas = self._rpc(lambda: call.estimate_gas({"from": self.address}))
+            gas = self._rpc(lambda: self.web3.eth.estimate_gas(request))
         except ContractLogicError as error:
             raise RevertError(label, get_revert_reason(error)) from None
         return int(gas) * (100 + self.settings.gas_margin_percent) // 100
 
-    def send(self, call: ContractFunction, label: str, min_tip: int = 0) -> TxReceipt:
+    def send(self, call: Call, label: str, min_tip: int = 0) -> TxReceipt:
         """Send `call` (tip at least `min_tip` wei), replace it while stuck, return its receipt or raise."""
         with self._lock:
             tx, flight = self._start(call, label, min_tip)
@@ -175,9 +187,7 @@ class TxSender:
             raise result
         return result
 
-    def send_all(
-        self, calls: Sequence[tuple[ContractFunction, str]], window: int
-    ) -> list[TxReceipt | RevertError]:
+    def send_all(self, calls: Sequence[tuple[Call, str]], window: int) -> list[TxReceipt | RevertError]:
         """Send each (call, label) in order, at most `window` of them unmined at a time.
 
         One failing call does not stop the others: its place in the result holds its `RevertError`
@@ -198,10 +208,13 @@ class TxSender:
                     results += [one if isinstance(one, RevertError) else self._finish(*one) for one in sent]
         return results
 
-    def _start(self, call: ContractFunction, label: str, min_tip: int) -> tuple[Tx, InFlight]:
-        gas = self.estimate(call, label)
-        base: TxParams = {"from": self.address, "chainId": self.chain_id, "gas": gas}
-        tx: Tx = dict(call.build_transaction(base))
+    def _start(self, call: Call, label: str, min_tip: int) -> tuple[Tx, InFlight]:
+        base: TxParams = {"from": self.address, "chainId": self.chain_id, "gas": 0}
+        if isinstance(call, RawCall):
+            tx: Tx = dict(base, to=call.to, data=call.data)
+        else:
+            tx = dict(call.build_transaction(base))  # encoded once: the estimate reuses it
+        tx["gas"] = self.estimate(tx, label)
         return tx, self._submit(tx, label, min_tip)
 
     def _finish(self, tx: Tx, flight: InFlight) -> TxReceipt | RevertError:

@@ -140,10 +140,7 @@ class Keeper:
         size = self.settings.settle_batch
         batches = [unpaid[start : start + size] for start in range(0, len(unpaid), size)]
         calls = [
-            (
-                self.book.functions.settle_bets([bet.as_tuple() for _, bet in batch]),
-                f"settle {len(batch)} bets of game {view.game}",
-            )
+            (self.reader.build_settle(batch), f"settle {len(batch)} bets of game {view.game}")
             for batch in batches
         ]
         results = self.sender.send_all(calls, self.settings.settle_in_flight)
@@ -152,7 +149,7 @@ class Keeper:
             if isinstance(result, RevertError):
                 failed.append(result)
                 continue
-            settled = len(self.book.events.BetSettled().process_receipt(result))
+            settled = self.reader.count_settled(result)
             self.metrics.steps.labels(Step.PAY.value).inc()
             self.metrics.bets_paid.inc(settled)
             log.info("paid", extra={"game": view.game, "bets": len(batch), "settled": settled})
