@@ -88,17 +88,18 @@ def race_a_bet(book: Book, pricer: Any, feed_clock: FeedClock, web3: Web3, tip: 
 
 
 @pytest.mark.parametrize(("suspend_tip", "is_bet_first"), [(SUSPEND_TIP, False), (0, True)])
-def test_a_bet_sent_first_with_the_usual_top_tip(
+def test_a_bet_tipping_above_the_cap_and_below_the_suspend_tip(
     book: Book, make_pricer, feed_clock: FeedClock, local_system: LocalSystem, suspend_tip, is_bet_first
 ):
-    """A bet tipping the sender's tip cap (2 gwei), sent before the suspension, lands in the same block:
-    after it with the suspend tip (the bet fails), before it without (the bet is taken)."""
+    """A bet tipping 3 gwei, above the sender's tip cap (2 gwei) and below the suspend tip (5 gwei),
+    sent before the suspension, lands in the same block: after it with the suspend tip (the bet
+    fails), before it without (the bet is taken). Tips never tie, so the order is the tips'."""
     go_live(book, feed_clock)
     pricer = make_pricer(suspend_tip=suspend_tip)
     pricer.watch()
     pricer.refresh_live()
     epoch = book.epoch(GAME)
-    receipt = race_a_bet(book, pricer, feed_clock, local_system.anvil.web3, 2 * GWEI)
+    receipt = race_a_bet(book, pricer, feed_clock, local_system.anvil.web3, 3 * GWEI)
     block = local_system.anvil.web3.eth.get_block(receipt["blockNumber"])
     assert len(block["transactions"]) == 2 and book.epoch(GAME) == epoch + 1
     assert (receipt["transactionIndex"] == 0) == is_bet_first
