@@ -42,7 +42,7 @@ ONE = 10**6  # one MockUSD
 STAKE = 10 * ONE
 ODDS = (19_500, 34_000, 41_000)
 GAMES = (1, 2)
-SEND_BATCH = 200  # raw transactions per JSON-RPC batch
+SEND_CHUNK = 300  # raw transactions per JSON-RPC batch, mined before the next
 ADMIN, OPERATOR, LP, KEEPER = (anvil_account(i) for i in range(4))
 PRICER = local_account("pricer")
 REPORTERS = sorted((local_account(f"reporter {i}") for i in range(3)), key=lambda a: int(a.address, 16))
@@ -91,26 +91,26 @@ class Chain:
             self.set_block_time(0)
 
     def _send_all(self, raws: list[tuple[str, bytes]]) -> None:
-        for start in range(0, len(raws), SEND_BATCH):
-            chunk = raws[start : start + SEND_BATCH]
+        # a chunk at a time, each mined before the next: anvil's pool drops some of a deep backlog
+        for start in range(0, len(raws), SEND_CHUNK):
+            chunk = raws[start : start + SEND_CHUNK]
             errors = [e for e in send_raw(self.rpc, [raw for raw, _ in chunk]) if e is not None]
             if errors:
                 raise RuntimeError(f"{len(errors)} transactions refused, the first: {errors[0]}")
-        hashes = [h for _, h in raws]
-        deadline = time.monotonic() + 300
+            self.wait_mined([h for _, h in chunk])
+
+    def wait_mined(self, hashes: list[bytes]) -> None:
+        deadline = time.monotonic() + 60
         while hashes:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{len(hashes)} transactions not mined")
-            receipts = []
-            for start in range(0, len(hashes), SEND_BATCH):
-                receipts += fetch_receipts(self.rpc, hashes[start : start + SEND_BATCH])
+            time.sleep(0.1)
+            receipts = fetch_receipts(self.rpc, hashes)
             failed = [r for r in receipts if r is not None and r["status"] != "0x1"]
             if failed:
-                raise RuntimeError(
-                    f"{len(failed)} transactions reverted, the first: {failed[0]['transactionHash']}"
-                )
+                first = failed[0]["transactionHash"]
+                raise RuntimeError(f"{len(failed)} transactions reverted, the first: {first}")
             hashes = [h for h, r in zip(hashes, receipts, strict=True) if r is None]
-            time.sleep(0.05)
 
     def prepare_bettors(self, count: int, bets: int) -> list[Wallet]:
         wallets = [
@@ -205,7 +205,7 @@ def pay(chain: Chain, game: int, in_flight: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench_keeper", description=__doc__)
     parser.add_argument("--bets", type=int, default=4_000, help="winning bets per game")
-    parser.add_argument("--bettors", type=int, default=200)
+    parser.add_argument("--bettors", type=int, default=1_000)
     parser.add_argument("--block-time", type=int, default=1, help="seconds between blocks while paying")
     args = parser.parse_args(argv)
     with Anvil.start(accounts=10) as anvil:
