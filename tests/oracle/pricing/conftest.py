@@ -5,6 +5,7 @@ The pricer reads the shipped match day through a replay feed whose clock the tes
 pricer key through the shared transaction sender.
 """
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import pytest
 from eth_account.signers.local import LocalAccount
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, select
+from web3 import Web3
 
 from indexer import db
 from indexer.models import PublishedQuote
@@ -159,3 +161,39 @@ def fetch_published(engine: Engine, after: int = 0) -> list[Published]:
         )
         for row in rows
     ]
+
+
+def race_bet(
+    book: Book, pricer: Pricer, feed_clock: FeedClock, web3: Web3, bettor: LocalAccount, tip: int
+) -> Any:
+    """`bettor` bets with a pre-goal quote, tipping `tip` (wei); it is pending when the goal comes
+    and the pricer suspends; both are mined in one block. The bet's receipt."""
+    old = next(p for p in fetch_published(pricer.engine) if p.game == GAME)
+    web3.provider.make_request("evm_setAutomine", [False])
+    try:
+        call = book.contract.functions.place_bet(
+            old.quote.as_tuple(), old.signature.as_tuple(), 0, ONE, old.quote.odds[0]
+        )
+        base_fee = web3.eth.get_block("latest")["baseFeePerGas"]
+        tx = call.build_transaction(
+            {
+                "from": bettor.address,
+                "nonce": web3.eth.get_transaction_count(bettor.address, "pending"),
+                "gas": 300_000,
+                "maxFeePerGas": 2 * base_fee + tip,
+                "maxPriorityFeePerGas": tip,
+            }
+        )
+        bet_hash = web3.eth.send_raw_transaction(bettor.sign_transaction(tx).raw_transaction)
+        feed_clock.at_minute(17.1)  # the goal
+        watcher = threading.Thread(target=pricer.watch)
+        watcher.start()
+        deadline = time.monotonic() + 10
+        while len(web3.provider.make_request("txpool_content", [])["result"]["pending"]) < 2:
+            assert time.monotonic() < deadline, "the suspension never reached the mempool"
+            time.sleep(0.02)
+        web3.provider.make_request("evm_mine", [])
+        watcher.join(timeout=10)
+    finally:
+        web3.provider.make_request("evm_setAutomine", [True])
+    return web3.eth.get_transaction_receipt(bet_hash)

@@ -4,7 +4,6 @@ Its quotes are accepted; expired, stale and oversized ones are not; a goal suspe
 before new quotes appear, and a bet racing the suspension with an old quote fails.
 """
 
-import threading
 import time
 from typing import Any
 
@@ -19,7 +18,17 @@ from oracle.pricing.engine import PricingPolicy
 from scripts.localchain import anvil_account
 from tests.oracle.conftest import LocalSystem
 
-from .conftest import GAME, MARKETS, ONE, Book, FeedClock, Published, fetch_published, pricer_account
+from .conftest import (
+    GAME,
+    MARKETS,
+    ONE,
+    Book,
+    FeedClock,
+    Published,
+    fetch_published,
+    pricer_account,
+    race_bet,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -117,39 +126,13 @@ def test_bet_racing_the_suspension_fails(
     pricer.refresh_live()
     old = next(p for p in fetch_published(engine) if p.game == GAME)
     web3 = local_system.anvil.web3
-    web3.provider.make_request("evm_setAutomine", [False])
-    try:
-        call = book.contract.functions.place_bet(
-            old.quote.as_tuple(), old.signature.as_tuple(), 0, ONE, old.quote.odds[0]
-        )
-        tx = call.build_transaction(
-            {
-                "from": bettor.address,
-                "nonce": web3.eth.get_transaction_count(bettor.address, "pending"),
-                "gas": 300_000,
-                # a wallet's usual fees (2 x base fee, no tip): below the pricer's
-                "maxFeePerGas": 2 * web3.eth.get_block("latest")["baseFeePerGas"],
-                "maxPriorityFeePerGas": 0,
-            }
-        )
-        bet_hash = web3.eth.send_raw_transaction(bettor.sign_transaction(tx).raw_transaction)
-        feed_clock.at_minute(17.1)
-        watcher = threading.Thread(target=pricer.watch)
-        watcher.start()
-        deadline = time.monotonic() + 10
-        while len(web3.provider.make_request("txpool_content", [])["result"]["pending"]) < 2:
-            assert time.monotonic() < deadline, "the suspension never reached the mempool"
-            time.sleep(0.02)
-        web3.provider.make_request("evm_mine", [])
-        watcher.join(timeout=10)
-    finally:
-        web3.provider.make_request("evm_setAutomine", [True])
-    receipt = web3.eth.get_transaction_receipt(bet_hash)
+    receipt = race_bet(book, pricer, feed_clock, web3, bettor, 0)  # a wallet's usual fees: no tip
     assert receipt["status"] == 0  # mined in the same block as the suspension, after it
     assert book.epoch(GAME) == old.quote.epoch + 1
+    data = web3.eth.get_transaction(receipt["transactionHash"])["input"]
     with pytest.raises(ContractLogicError, match="book: stale quote"):
         web3.eth.call(
-            {"from": bettor.address, "to": book.contract.address, "data": tx["data"]}, receipt["blockNumber"]
+            {"from": bettor.address, "to": book.contract.address, "data": data}, receipt["blockNumber"]
         )
 
 

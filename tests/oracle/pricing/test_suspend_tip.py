@@ -5,7 +5,6 @@ transactions tip the node's suggestion up to the tip cap (`chain.max_priority_fe
 the pricer's suspensions at least `pricer.suspend_priority_fee_gwei` (5 gwei).
 """
 
-import threading
 import time
 from typing import Any
 
@@ -17,7 +16,7 @@ from oracle.pricing.config import PricerSettings
 from scripts.localchain import anvil_account
 from tests.oracle.conftest import LocalSystem
 
-from .conftest import GAME, ONE, Book, FeedClock, fetch_published, pricer_account
+from .conftest import GAME, ONE, Book, FeedClock, pricer_account, race_bet
 
 pytestmark = pytest.mark.integration
 
@@ -54,39 +53,6 @@ def test_default_behavior(book: Book, make_pricer, feed_clock: FeedClock, local_
     assert 0 < other["maxPriorityFeePerGas"] <= pricer.chain.sender.settings.max_priority_fee == 2 * GWEI
 
 
-def race_a_bet(book: Book, pricer: Any, feed_clock: FeedClock, web3: Web3, tip: int) -> Any:
-    """A bet with a pre-goal quote and `tip`, pending when the pricer suspends; its receipt."""
-    old = next(p for p in fetch_published(pricer.engine) if p.game == GAME)
-    web3.provider.make_request("evm_setAutomine", [False])
-    try:
-        call = book.contract.functions.place_bet(
-            old.quote.as_tuple(), old.signature.as_tuple(), 0, ONE, old.quote.odds[0]
-        )
-        base_fee = web3.eth.get_block("latest")["baseFeePerGas"]
-        tx = call.build_transaction(
-            {
-                "from": bettor.address,
-                "nonce": web3.eth.get_transaction_count(bettor.address, "pending"),
-                "gas": 300_000,
-                "maxFeePerGas": 2 * base_fee + tip,
-                "maxPriorityFeePerGas": tip,
-            }
-        )
-        bet_hash = web3.eth.send_raw_transaction(bettor.sign_transaction(tx).raw_transaction)
-        feed_clock.at_minute(17.1)  # the goal
-        watcher = threading.Thread(target=pricer.watch)
-        watcher.start()
-        deadline = time.monotonic() + 10
-        while len(web3.provider.make_request("txpool_content", [])["result"]["pending"]) < 2:
-            assert time.monotonic() < deadline, "the suspension never reached the mempool"
-            time.sleep(0.02)
-        web3.provider.make_request("evm_mine", [])
-        watcher.join(timeout=10)
-    finally:
-        web3.provider.make_request("evm_setAutomine", [True])
-    return web3.eth.get_transaction_receipt(bet_hash)
-
-
 @pytest.mark.parametrize(("suspend_tip", "is_bet_first"), [(SUSPEND_TIP, False), (0, True)])
 def test_a_bet_tipping_above_the_cap_and_below_the_suspend_tip(
     book: Book, make_pricer, feed_clock: FeedClock, local_system: LocalSystem, suspend_tip, is_bet_first
@@ -99,7 +65,7 @@ def test_a_bet_tipping_above_the_cap_and_below_the_suspend_tip(
     pricer.watch()
     pricer.refresh_live()
     epoch = book.epoch(GAME)
-    receipt = race_a_bet(book, pricer, feed_clock, local_system.anvil.web3, 3 * GWEI)
+    receipt = race_bet(book, pricer, feed_clock, local_system.anvil.web3, bettor, 3 * GWEI)
     block = local_system.anvil.web3.eth.get_block(receipt["blockNumber"])
     assert len(block["transactions"]) == 2 and book.epoch(GAME) == epoch + 1
     assert (receipt["transactionIndex"] == 0) == is_bet_first
