@@ -46,9 +46,13 @@ def sync_chain_time(system: LocalSystem) -> None:
     Reverting an anvil snapshot rewinds its clock, so an anvil shared by earlier isolated tests
     runs behind the wall clock by their total length.
     """
-    drift = int(time.time()) - system.anvil.get_timestamp()
-    if drift > 0:
-        system.anvil.increase_time(drift)
+    now = int(time.time())
+    if system.anvil.get_timestamp() < now:
+        # anvil stamps new blocks from the wall clock already: only the latest block is old. Adding
+        # the gap with `evm_increaseTime` would put every later block that far ahead of the clock.
+        request = system.anvil.web3.provider.make_request
+        request("evm_setNextBlockTimestamp", [now])  # type: ignore[arg-type]
+        request("evm_mine", [])  # type: ignore[arg-type]
 
 
 @pytest.fixture
