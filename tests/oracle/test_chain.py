@@ -172,11 +172,14 @@ def test_stuck_transaction_is_replaced_with_a_higher_fee(
     done: list[Any] = []
     worker = threading.Thread(target=lambda: done.append(sender.send(faucet(local_system), "faucet")))
     worker.start()
-    _wait_for_pending(local_system, 1)
+
+    def hashes_sent() -> int:  # at its nonce: the original and its replacements
+        return max((len(flight.hashes) for flight in list(sender.in_flight.values())), default=0)
+
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and len(next(iter(sender.in_flight.values())).hashes) < 3:
+    while time.monotonic() < deadline and hashes_sent() < 3:
         time.sleep(0.05)
-    flight = next(iter(sender.in_flight.values()))
+    (flight,) = sender.in_flight.values()
     assert len(flight.hashes) >= 3  # the original and at least two replacements, same nonce
     rpc(local_system, "evm_mine")
     worker.join(timeout=30)
