@@ -30,6 +30,7 @@ from scripts.deployment import Deployment, load_deployment
 from scripts.history import MARKETS, History, Player, pricer, scripted_history
 from scripts.localchain import Anvil, deploy_with_ape
 from tests.indexer.conftest import POSTGRES, create_postgres_database, drop_postgres_database
+from tests.indexer.test_follow import index_to_head
 
 LIVE_GAME = 104
 DOMAIN = "app.rollbook.test"
@@ -67,13 +68,6 @@ def build_follower(chain: ApiChain, url: str) -> Follower:
     follower = Follower(settings, load_target(settings), RpcClient(settings.rpc_url), engine, Metrics())
     follower.prepare()
     return follower
-
-
-def index_to_head(follower: Follower) -> None:
-    for _ in range(10_000):
-        if follower.run_cycle():
-            return
-    raise AssertionError("the indexer never caught up")
 
 
 def publish_quote(
